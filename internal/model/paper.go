@@ -1,0 +1,107 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Paper is one research paper, keyed by its bare arXiv id. The fields mirror
+// what Hugging Face's Daily Papers serve, so the API can speak that format
+// without translation tables.
+type Paper struct {
+	ID          string // bare arXiv id: "2507.01234" or "hep-th/9901001"
+	Title       string
+	Summary     string // the abstract
+	Authors     []Author
+	PublishedAt time.Time // first arXiv version (date precision in most sources)
+
+	Upvotes      int
+	NumComments  int
+	DiscussionID string
+
+	GithubRepo        string
+	GithubRepoAddedBy string // "user" or "auto"
+	GithubStars       *int   // nil when unknown, which differs from zero stars
+	ProjectPage       string
+
+	AISummary      string
+	AIKeywords     []string
+	AISummaryModel string
+
+	Thumbnail string
+	MediaURLs []string
+
+	Organization *Organization
+
+	// Daily is set when the paper was submitted to the daily list.
+	Daily *Submission
+
+	UpdatedAt time.Time
+}
+
+// Submission records that a paper was put on the daily list: by whom, when,
+// and which day's list it belongs to.
+type Submission struct {
+	Day                   Date      // the list the paper appears on
+	SubmittedAt           time.Time // real time of submission
+	SubmittedBy           *User     // nil when unknown (early HF dumps)
+	IsAuthorParticipating bool
+}
+
+// Author is one entry of a paper's author list, in order.
+type Author struct {
+	ObjectID            string
+	Name                string
+	Hidden              bool
+	Status              string
+	StatusLastChangedAt *time.Time
+	User                *User // the account that claimed this entry, if any
+}
+
+// Organization is a lab or company that papers can be tagged with.
+type Organization struct {
+	ObjectID  string
+	Name      string // the handle used in URLs
+	Fullname  string
+	Avatar    string
+	NumPapers int
+}
+
+// User is a person known to the instance: a local account or an imported
+// Hugging Face user overview (submitter, claimed author).
+type User struct {
+	ObjectID  string
+	Name      string
+	Fullname  string
+	AvatarURL string
+	Type      string
+	IsPro     bool
+}
+
+// ObjectID derives a stable 24-hex identifier from a kind and a key. Hugging
+// Face clients expect `_id` fields of that shape; deriving them (instead of
+// random ones) keeps re-imports and golden files stable.
+func ObjectID(kind, key string) string {
+	sum := sha256.Sum256([]byte(kind + "\x00" + key))
+	return hex.EncodeToString(sum[:12])
+}
+
+// Stars returns the star count and whether it is known, for templates.
+func (p *Paper) Stars() int {
+	if p.GithubStars == nil {
+		return 0
+	}
+	return *p.GithubStars
+}
+
+// VisibleAuthors returns the authors that are not hidden.
+func (p *Paper) VisibleAuthors() []Author {
+	out := make([]Author, 0, len(p.Authors))
+	for _, a := range p.Authors {
+		if !a.Hidden {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,298 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+const paperColumns = `p.id, p.title, p.summary, p.published_at, p.upvotes, p.num_comments, p.discussion_id,
+	p.github_repo, p.github_repo_added_by, p.github_stars, p.project_page,
+	p.ai_summary, p.ai_keywords, p.ai_summary_model, p.thumbnail, p.media_urls,
+	p.daily_date, p.submitted_at, p.author_participating, p.updated_at,
+	o.name, o.object_id, o.fullname, o.avatar,
+	u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro`
+
+const paperFrom = ` FROM papers p
+	LEFT JOIN organizations o ON o.name = p.organization
+	LEFT JOIN users u ON u.name = p.submitted_by`
+
+// FindPaperByID implements store.PaperStore.
+func (db *DB) FindPaperByID(ctx context.Context, id string) (*model.Paper, error) {
+	ps, err := db.findPapers(ctx, db.R, store.PaperFilter{IDs: []string{id}})
+	if err != nil {
+		return nil, fmt.Errorf("store: find paper %s: %w", id, err)
+	}
+	if len(ps) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "paper %s not found", id)
+	}
+	return ps[0], nil
+}
+
+// FindPapers implements store.PaperStore.
+func (db *DB) FindPapers(ctx context.Context, f store.PaperFilter) ([]*model.Paper, error) {
+	ps, err := db.findPapers(ctx, db.R, f)
+	if err != nil {
+		return nil, fmt.Errorf("store: find papers: %w", err)
+	}
+	return ps, nil
+}
+
+// CountPapers implements store.PaperStore.
+func (db *DB) CountPapers(ctx context.Context, f store.PaperFilter) (int, error) {
+	where, args := paperWhere(f)
+	var n int
+	if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM papers p`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count papers: %w", err)
+	}
+	return n, nil
+}
+
+// PapersUpdatedSince implements store.PaperStore.
+func (db *DB) PapersUpdatedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]*model.Paper, error) {
+	q := `SELECT ` + paperColumns + paperFrom + `
+	WHERE p.updated_at > $1 OR (p.updated_at = $1 AND p.id > $2)
+	ORDER BY p.updated_at, p.id LIMIT $3`
+	ps, err := db.queryPapers(ctx, db.R, q, since.UnixMilli(), afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: papers updated since %s: %w", since.Format(time.RFC3339), err)
+	}
+	return ps, nil
+}
+
+// DailyDays implements store.PaperStore.
+func (db *DB) DailyDays(ctx context.Context, d model.Date) (prev, next model.Date, err error) {
+	var p, n sql.NullString
+	err = db.R.QueryRowContext(ctx, `SELECT
+		(SELECT MAX(daily_date) FROM papers WHERE daily_date < $1),
+		(SELECT MIN(daily_date) FROM papers WHERE daily_date > $1)`, d.String()).Scan(&p, &n)
+	if err != nil {
+		return prev, next, fmt.Errorf("store: days around %s: %w", d, err)
+	}
+	if p.Valid {
+		prev, _ = model.ParseDate(p.String)
+	}
+	if n.Valid {
+		next, _ = model.ParseDate(n.String)
+	}
+	return prev, next, nil
+}
+
+// LatestDailyDay implements store.PaperStore.
+func (db *DB) LatestDailyDay(ctx context.Context) (model.Date, error) {
+	var s sql.NullString
+	if err := db.R.QueryRowContext(ctx, `SELECT MAX(daily_date) FROM papers`).Scan(&s); err != nil {
+		return model.Date{}, fmt.Errorf("store: latest day: %w", err)
+	}
+	if !s.Valid {
+		return model.Date{}, model.Errorf(model.ENOTFOUND, "no papers on the daily list yet")
+	}
+	return model.ParseDate(s.String)
+}
+
+func paperWhere(f store.PaperFilter) (string, []any) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if len(f.IDs) > 0 {
+		ph := make([]string, len(f.IDs))
+		for i, id := range f.IDs {
+			ph[i] = arg(id)
+		}
+		conds = append(conds, "p.id IN ("+strings.Join(ph, ",")+")")
+	}
+	if f.OnDaily {
+		conds = append(conds, "p.daily_date IS NOT NULL")
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "p.daily_date >= "+arg(f.From.String()))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "p.daily_date < "+arg(f.To.String()))
+	}
+	if f.Submitter != "" {
+		conds = append(conds, "p.submitted_by = "+arg(f.Submitter))
+	}
+	if f.Organization != "" {
+		conds = append(conds, "p.organization = "+arg(f.Organization))
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func paperOrder(sort string) string {
+	switch sort {
+	case store.SortUpvotes:
+		return " ORDER BY p.upvotes DESC, p.submitted_at DESC, p.id DESC"
+	case store.SortPublished:
+		return " ORDER BY p.published_at DESC, p.id DESC"
+	}
+	return " ORDER BY p.submitted_at DESC, p.id DESC"
+}
+
+func (db *DB) findPapers(ctx context.Context, q queryer, f store.PaperFilter) ([]*model.Paper, error) {
+	where, args := paperWhere(f)
+	query := `SELECT ` + paperColumns + paperFrom + where + paperOrder(f.Sort)
+	if f.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	if f.Offset > 0 {
+		if f.Limit <= 0 {
+			query += " LIMIT -1" // SQLite needs a LIMIT before OFFSET
+		}
+		query += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	return db.queryPapers(ctx, q, query, args...)
+}
+
+func (db *DB) queryPapers(ctx context.Context, q queryer, query string, args ...any) ([]*model.Paper, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Paper
+	for rows.Next() {
+		p, err := scanPaper(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := loadAuthors(ctx, q, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanPaper(rows *sql.Rows) (*model.Paper, error) {
+	var (
+		p                                 model.Paper
+		published, submitted, updated     sql.NullInt64
+		stars                             sql.NullInt64
+		keywords, media                   string
+		day                               sql.NullString
+		participating                     bool
+		oName, oID, oFull, oAvatar        sql.NullString
+		uName, uID, uFull, uAvatar, uType sql.NullString
+		uPro                              sql.NullBool
+	)
+	if err := rows.Scan(&p.ID, &p.Title, &p.Summary, &published, &p.Upvotes, &p.NumComments, &p.DiscussionID,
+		&p.GithubRepo, &p.GithubRepoAddedBy, &stars, &p.ProjectPage,
+		&p.AISummary, &keywords, &p.AISummaryModel, &p.Thumbnail, &media,
+		&day, &submitted, &participating, &updated,
+		&oName, &oID, &oFull, &oAvatar,
+		&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
+		return nil, fmt.Errorf("scan paper: %w", err)
+	}
+	p.PublishedAt, p.UpdatedAt = fromMS(published), fromMS(updated)
+	if stars.Valid {
+		n := int(stars.Int64)
+		p.GithubStars = &n
+	}
+	if err := unmarshalList(keywords, &p.AIKeywords); err != nil {
+		return nil, fmt.Errorf("paper %s: ai_keywords: %w", p.ID, err)
+	}
+	if err := unmarshalList(media, &p.MediaURLs); err != nil {
+		return nil, fmt.Errorf("paper %s: media_urls: %w", p.ID, err)
+	}
+	if oName.Valid {
+		p.Organization = &model.Organization{Name: oName.String, ObjectID: oID.String, Fullname: oFull.String, Avatar: oAvatar.String}
+	}
+	if day.Valid {
+		d, err := model.ParseDate(day.String)
+		if err != nil {
+			return nil, fmt.Errorf("paper %s: daily_date: %w", p.ID, err)
+		}
+		p.Daily = &model.Submission{Day: d, SubmittedAt: fromMS(submitted), IsAuthorParticipating: participating}
+		if uName.Valid {
+			p.Daily.SubmittedBy = &model.User{Name: uName.String, ObjectID: uID.String, Fullname: uFull.String,
+				AvatarURL: uAvatar.String, Type: uType.String, IsPro: uPro.Bool}
+		}
+	}
+	return &p, nil
+}
+
+func unmarshalList(s string, dst *[]string) error {
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), dst)
+}
+
+// loadAuthors fills the author lists of ps with one query per 500 papers.
+func loadAuthors(ctx context.Context, q queryer, ps []*model.Paper) error {
+	byID := make(map[string]*model.Paper, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	for start := 0; start < len(ps); start += 500 {
+		chunk := ps[start:min(start+500, len(ps))]
+		ph := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, p := range chunk {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), p.ID
+		}
+		rows, err := q.QueryContext(ctx, `SELECT a.paper_id, a.object_id, a.name, a.hidden, a.status, a.status_changed_at,
+			u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro
+			FROM paper_authors a LEFT JOIN users u ON u.name = a.user_name
+			WHERE a.paper_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.paper_id, a.position`, args...)
+		if err != nil {
+			return fmt.Errorf("load authors: %w", err)
+		}
+		if err := scanAuthors(rows, byID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanAuthors(rows *sql.Rows, byID map[string]*model.Paper) error {
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			pid                               string
+			a                                 model.Author
+			changed                           sql.NullInt64
+			uName, uID, uFull, uAvatar, uType sql.NullString
+			uPro                              sql.NullBool
+		)
+		if err := rows.Scan(&pid, &a.ObjectID, &a.Name, &a.Hidden, &a.Status, &changed,
+			&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
+			return fmt.Errorf("scan author: %w", err)
+		}
+		if changed.Valid {
+			t := fromMS(changed)
+			a.StatusLastChangedAt = &t
+		}
+		if uName.Valid {
+			a.User = &model.User{Name: uName.String, ObjectID: uID.String, Fullname: uFull.String,
+				AvatarURL: uAvatar.String, Type: uType.String, IsPro: uPro.Bool}
+		}
+		if p := byID[pid]; p != nil {
+			p.Authors = append(p.Authors, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan authors: %w", err)
+	}
+	return nil
+}
+
+// isNotFound reports whether err is a sql.ErrNoRows.
+func isNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }

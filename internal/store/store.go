@@ -1,0 +1,92 @@
+// Package store defines the storage interface that every backend implements.
+// Business rules live above it (in ingest, web, core); a backend only stores
+// and finds. The conformance suite in storetest pins the behaviour down so
+// that SQLite and PostgreSQL behave alike.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+)
+
+// Store is the whole storage interface, composed of per-aggregate parts.
+type Store interface {
+	PaperStore
+	OrganizationStore
+	// Version returns a number that changes whenever any committed data
+	// changes, including writes by other processes. Caches key on it.
+	Version(ctx context.Context) (int64, error)
+	Close() error
+}
+
+// Sort orders for FindPapers.
+const (
+	SortUpvotes   = "upvotes"   // most upvoted first, then newest submission
+	SortSubmitted = "submitted" // newest submission to the daily list first
+	SortPublished = "published" // newest arXiv publication first
+)
+
+// PaperFilter selects papers for FindPapers and CountPapers. Zero fields do
+// not filter.
+type PaperFilter struct {
+	IDs          []string
+	From, To     model.Date // daily-list days, To exclusive
+	OnDaily      bool       // only papers submitted to the daily list
+	Submitter    string
+	Organization string
+	Sort         string // one of the Sort constants; SortSubmitted by default
+	Offset       int
+	Limit        int // 0 means no limit
+}
+
+// UpsertResult counts what an upsert did.
+type UpsertResult struct {
+	Inserted int
+	Updated  int
+}
+
+// PaperStore stores papers with their authors, organization and daily-list
+// submission.
+type PaperStore interface {
+	// UpsertPapers inserts papers that are new and updates those that exist,
+	// keyed by arXiv id, all in one transaction: either every paper is
+	// written or none is. Fields that are empty in the incoming paper keep
+	// their stored value, so that sources with fewer fields do not erase
+	// what richer ones brought; counts take the incoming value.
+	UpsertPapers(ctx context.Context, papers []*model.Paper) (UpsertResult, error)
+
+	// FindPaperByID returns the paper with the bare arXiv id, or ENOTFOUND.
+	FindPaperByID(ctx context.Context, id string) (*model.Paper, error)
+
+	// FindPapers returns the papers matching f, with authors loaded.
+	FindPapers(ctx context.Context, f PaperFilter) ([]*model.Paper, error)
+
+	// CountPapers returns how many papers match f (ignoring Offset/Limit).
+	CountPapers(ctx context.Context, f PaperFilter) (int, error)
+
+	// DailyDays returns the nearest days strictly before and after d that
+	// have papers on the daily list; a zero Date where there is none.
+	DailyDays(ctx context.Context, d model.Date) (prev, next model.Date, err error)
+
+	// LatestDailyDay returns the most recent day with papers, or ENOTFOUND
+	// when the daily list is empty.
+	LatestDailyDay(ctx context.Context) (model.Date, error)
+
+	// PapersUpdatedSince returns up to limit papers whose UpdatedAt is after
+	// since (or equal to it with a greater id), oldest first, for keeping
+	// derived indexes in step with the store.
+	PapersUpdatedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]*model.Paper, error)
+}
+
+// OrganizationStore finds organizations.
+type OrganizationStore interface {
+	// FindOrganizationByName returns the organization with that handle, with
+	// NumPapers counted, or ENOTFOUND.
+	FindOrganizationByName(ctx context.Context, name string) (*model.Organization, error)
+
+	// FindOrganizations returns all organizations that have papers, most
+	// papers first.
+	FindOrganizations(ctx context.Context) ([]*model.Organization, error)
+}
