@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -104,4 +105,10 @@ func (p *Paper) VisibleAuthors() []Author {
 		}
 	}
 	return out
+}
+
+// NormalizeSpace collapses runs of white space (arXiv wraps titles with a
+// newline and two spaces) into single spaces and trims the ends.
+func NormalizeSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -1,0 +1,210 @@
+// Package search is quire's in-memory lexical index: BM25 over title,
+// abstract and authors, with the title counted twice. It follows the store
+// through PapersUpdatedSince, so papers written by any process become
+// searchable at the next Sync without a rebuild.
+package search
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+// BM25 parameters (the textbook defaults).
+const (
+	k1          = 1.2
+	b           = 0.75
+	titleWeight = 2
+)
+
+// Hit is one search result.
+type Hit struct {
+	ID    string
+	Score float64
+}
+
+type posting struct {
+	doc int32
+	tf  float32
+}
+
+// Index is safe for concurrent use.
+type Index struct {
+	src store.PaperStore
+
+	syncMu  sync.Mutex // one Sync at a time
+	cursor  time.Time
+	afterID string
+
+	mu       sync.RWMutex
+	ids      []string         // doc number → paper id
+	docOf    map[string]int32 // paper id → doc number
+	lens     []float32        // weighted length per doc; 0 for removed docs
+	postings map[string][]posting
+	total    float64 // sum of lens of live docs
+	live     int
+}
+
+// New returns an empty index that follows src.
+func New(src store.PaperStore) *Index {
+	return &Index{src: src, docOf: map[string]int32{}, postings: map[string][]posting{}}
+}
+
+// Sync indexes every paper written since the last Sync.
+func (ix *Index) Sync(ctx context.Context) error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	for {
+		ps, err := ix.src.PapersUpdatedSince(ctx, ix.cursor, ix.afterID, 1000)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			ix.Put(p)
+		}
+		if len(ps) < 1000 {
+			if n := len(ps); n > 0 {
+				ix.cursor, ix.afterID = ps[n-1].UpdatedAt, ps[n-1].ID
+			}
+			return nil
+		}
+		ix.cursor, ix.afterID = ps[len(ps)-1].UpdatedAt, ps[len(ps)-1].ID
+	}
+}
+
+// Len returns the number of indexed papers.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.live
+}
+
+// Put adds or replaces a paper.
+func (ix *Index) Put(p *model.Paper) {
+	tf := map[string]float32{}
+	var length float32
+	add := func(text string, w float32) {
+		for _, t := range Tokens(text) {
+			tf[t] += w
+			length += w
+		}
+	}
+	add(p.Title, titleWeight)
+	add(p.Summary, 1)
+	for _, a := range p.Authors {
+		add(a.Name, 1)
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if old, ok := ix.docOf[p.ID]; ok {
+		ix.removeLocked(old)
+	}
+	doc := int32(len(ix.ids))
+	ix.ids = append(ix.ids, p.ID)
+	ix.lens = append(ix.lens, length)
+	ix.docOf[p.ID] = doc
+	ix.total += float64(length)
+	ix.live++
+	for t, f := range tf {
+		ix.postings[t] = append(ix.postings[t], posting{doc, f})
+	}
+}
+
+// removeLocked drops a document; its postings are filtered out lazily.
+func (ix *Index) removeLocked(doc int32) {
+	ix.total -= float64(ix.lens[doc])
+	ix.lens[doc] = 0
+	ix.live--
+	delete(ix.docOf, ix.ids[doc])
+}
+
+// alive reports whether doc is the current version of its paper.
+func (ix *Index) alive(doc int32) bool {
+	d, ok := ix.docOf[ix.ids[doc]]
+	return ok && d == doc
+}
+
+// Search returns the best limit documents for q by BM25 (OR semantics).
+func (ix *Index) Search(q string, limit int) []Hit {
+	terms := Tokens(q)
+	if len(terms) == 0 || limit <= 0 {
+		return nil
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.live == 0 {
+		return nil
+	}
+	avg := ix.total / float64(ix.live)
+	scores := map[int32]float64{}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := ix.postings[t]
+		df := 0
+		for _, p := range ps {
+			if ix.alive(p.doc) {
+				df++
+			}
+		}
+		if df == 0 {
+			continue
+		}
+		idf := math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5))
+		for _, p := range ps {
+			if !ix.alive(p.doc) {
+				continue // replaced or removed
+			}
+			tf := float64(p.tf)
+			norm := k1 * (1 - b + b*float64(ix.lens[p.doc])/avg)
+			scores[p.doc] += idf * tf * (k1 + 1) / (tf + norm)
+		}
+	}
+	hits := make([]Hit, 0, len(scores))
+	for d, s := range scores {
+		hits = append(hits, Hit{ix.ids[d], s})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID > hits[j].ID
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+// stopWords are dropped from documents and queries.
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an and are as at be by for from has in is it its of on or that the this
+		to was we were which with our these their this those via into than then also can using use based`) {
+		stopWords[w] = true
+	}
+}
+
+// Tokens lower-cases s and splits it into letter/digit runs, without stop words.
+func Tokens(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if !stopWords[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
