@@ -227,7 +227,8 @@ func (it *item) submission(day model.Date) (*model.Submission, error) {
 	if by == nil {
 		by = it.Paper.SubmittedOnDailyBy.toUser()
 	}
-	return &model.Submission{Day: day, SubmittedAt: at, SubmittedBy: by, IsAuthorParticipating: it.IsAuthorParticipating}, nil
+	return &model.Submission{Day: day, SubmittedAt: at, OnDailyAt: onDaily, SubmittedBy: by,
+		IsAuthorParticipating: it.IsAuthorParticipating}, nil
 }
 
 func firstOrg(os ...*org) *org {

@@ -46,6 +46,7 @@ type Paper struct {
 type Submission struct {
 	Day                   Date      // the list the paper appears on
 	SubmittedAt           time.Time // real time of submission
+	OnDailyAt             time.Time // when it was placed on the list (HF submittedOnDailyAt); may be zero
 	SubmittedBy           *User     // nil when unknown (early HF dumps)
 	IsAuthorParticipating bool
 }

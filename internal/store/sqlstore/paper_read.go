@@ -16,7 +16,7 @@ import (
 const paperColumns = `p.id, p.title, p.summary, p.published_at, p.upvotes, p.num_comments, p.discussion_id,
 	p.github_repo, p.github_repo_added_by, p.github_stars, p.project_page,
 	p.ai_summary, p.ai_keywords, p.ai_summary_model, p.thumbnail, p.media_urls,
-	p.daily_date, p.submitted_at, p.author_participating, p.updated_at,
+	p.daily_date, p.submitted_at, p.on_daily_at, p.author_participating, p.updated_at,
 	o.name, o.object_id, o.fullname, o.avatar,
 	u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro`
 
@@ -182,20 +182,20 @@ func (db *DB) queryPapers(ctx context.Context, q queryer, query string, args ...
 
 func scanPaper(rows *sql.Rows) (*model.Paper, error) {
 	var (
-		p                                 model.Paper
-		published, submitted, updated     sql.NullInt64
-		stars                             sql.NullInt64
-		keywords, media                   string
-		day                               sql.NullString
-		participating                     bool
-		oName, oID, oFull, oAvatar        sql.NullString
-		uName, uID, uFull, uAvatar, uType sql.NullString
-		uPro                              sql.NullBool
+		p                                      model.Paper
+		published, submitted, onDaily, updated sql.NullInt64
+		stars                                  sql.NullInt64
+		keywords, media                        string
+		day                                    sql.NullString
+		participating                          bool
+		oName, oID, oFull, oAvatar             sql.NullString
+		uName, uID, uFull, uAvatar, uType      sql.NullString
+		uPro                                   sql.NullBool
 	)
 	if err := rows.Scan(&p.ID, &p.Title, &p.Summary, &published, &p.Upvotes, &p.NumComments, &p.DiscussionID,
 		&p.GithubRepo, &p.GithubRepoAddedBy, &stars, &p.ProjectPage,
 		&p.AISummary, &keywords, &p.AISummaryModel, &p.Thumbnail, &media,
-		&day, &submitted, &participating, &updated,
+		&day, &submitted, &onDaily, &participating, &updated,
 		&oName, &oID, &oFull, &oAvatar,
 		&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
 		return nil, fmt.Errorf("scan paper: %w", err)
@@ -219,7 +219,8 @@ func scanPaper(rows *sql.Rows) (*model.Paper, error) {
 		if err != nil {
 			return nil, fmt.Errorf("paper %s: daily_date: %w", p.ID, err)
 		}
-		p.Daily = &model.Submission{Day: d, SubmittedAt: fromMS(submitted), IsAuthorParticipating: participating}
+		p.Daily = &model.Submission{Day: d, SubmittedAt: fromMS(submitted), OnDailyAt: fromMS(onDaily),
+			IsAuthorParticipating: participating}
 		if uName.Valid {
 			p.Daily.SubmittedBy = &model.User{Name: uName.String, ObjectID: uID.String, Fullname: uFull.String,
 				AvatarURL: uAvatar.String, Type: uType.String, IsPro: uPro.Bool}

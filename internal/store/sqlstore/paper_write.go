@@ -18,8 +18,8 @@ const upsertPaperSQL = `INSERT INTO papers (
 	id, title, summary, published_at, upvotes, num_comments, discussion_id,
 	github_repo, github_repo_added_by, github_stars, project_page,
 	ai_summary, ai_keywords, ai_summary_model, thumbnail, media_urls,
-	organization, daily_date, submitted_at, submitted_by, author_participating, updated_at
-) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+	organization, daily_date, submitted_at, on_daily_at, submitted_by, author_participating, updated_at
+) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
 ON CONFLICT (id) DO UPDATE SET
 	title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE papers.title END,
 	summary = CASE WHEN excluded.summary <> '' THEN excluded.summary ELSE papers.summary END,
@@ -39,6 +39,7 @@ ON CONFLICT (id) DO UPDATE SET
 	organization = COALESCE(excluded.organization, papers.organization),
 	daily_date = COALESCE(papers.daily_date, excluded.daily_date),
 	submitted_at = COALESCE(papers.submitted_at, excluded.submitted_at),
+	on_daily_at = COALESCE(papers.on_daily_at, excluded.on_daily_at),
 	submitted_by = COALESCE(papers.submitted_by, excluded.submitted_by),
 	author_participating = excluded.author_participating OR papers.author_participating,
 	updated_at = excluded.updated_at`
@@ -138,7 +139,7 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (exi
 	default:
 		return false, err
 	}
-	var org, submitter, day, submittedAt any
+	var org, submitter, day, submittedAt, onDailyAt any
 	if o := p.Organization; o != nil && o.Name != "" {
 		if _, err := w.org.ExecContext(ctx, o.Name, orID(o.ObjectID, "org", o.Name), o.Fullname, o.Avatar); err != nil {
 			return existed, fmt.Errorf("organization %s: %w", o.Name, err)
@@ -146,7 +147,7 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (exi
 		org = o.Name
 	}
 	if d := p.Daily; d != nil {
-		day, submittedAt = d.Day.String(), ms(d.SubmittedAt)
+		day, submittedAt, onDailyAt = d.Day.String(), ms(d.SubmittedAt), ms(d.OnDailyAt)
 		if u := d.SubmittedBy; u != nil && u.Name != "" {
 			if err := w.writeUser(ctx, u); err != nil {
 				return existed, err
@@ -163,7 +164,7 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (exi
 		p.ID, p.Title, p.Summary, ms(p.PublishedAt), p.Upvotes, p.NumComments, p.DiscussionID,
 		p.GithubRepo, p.GithubRepoAddedBy, stars, p.ProjectPage,
 		p.AISummary, jsonList(p.AIKeywords), p.AISummaryModel, p.Thumbnail, jsonList(p.MediaURLs),
-		org, day, submittedAt, submitter, participating, now); err != nil {
+		org, day, submittedAt, onDailyAt, submitter, participating, now); err != nil {
 		return existed, err
 	}
 	if len(p.Authors) == 0 {

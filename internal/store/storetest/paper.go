@@ -42,6 +42,7 @@ func testUpsertRoundTrip(t *testing.T, s store.Store) {
 	}
 	eq(t, "day", got.Daily.Day.String(), "2025-03-03")
 	eq(t, "submittedAt", got.Daily.SubmittedAt, want.Daily.SubmittedAt)
+	eq(t, "onDailyAt", got.Daily.OnDailyAt, want.Daily.OnDailyAt)
 	eq(t, "participating", got.Daily.IsAuthorParticipating, true)
 	if u := got.Daily.SubmittedBy; u == nil || u.Name != "akhaliq" || !u.IsPro || u.Fullname != "AK" {
 		t.Errorf("submittedBy = %+v", got.Daily.SubmittedBy)

@@ -71,6 +71,7 @@ func fixture(id, day string, upvotes int) *model.Paper {
 		Daily: &model.Submission{
 			Day:                   model.MustDate(day),
 			SubmittedAt:           model.MustDate(day).Time().Add(3*time.Hour + 250*time.Millisecond),
+			OnDailyAt:             model.MustDate(day).Time().Add(4 * time.Hour),
 			SubmittedBy:           &model.User{Name: "akhaliq", Fullname: "AK", IsPro: true, Type: "user"},
 			IsAuthorParticipating: true,
 		},

@@ -37,6 +37,7 @@ CREATE TABLE papers (
 	organization         TEXT REFERENCES organizations(name),
 	daily_date           TEXT,
 	submitted_at         BIGINT,
+	on_daily_at          BIGINT,
 	submitted_by         TEXT REFERENCES users(name),
 	author_participating BOOLEAN NOT NULL DEFAULT FALSE,
 	updated_at           BIGINT NOT NULL

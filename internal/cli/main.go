@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/quire/quire/internal/config"
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/demo"
+	"github.com/quire/quire/internal/search"
+	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlstore"
+	"github.com/quire/quire/internal/web"
+)
+
+// Main is a running quire server: the store, the search index and the HTTP
+// server. Run starts it without blocking; Close shuts it down gracefully.
+type Main struct {
+	Config config.Config
+	Log    *slog.Logger
+
+	DB     *sqlstore.DB
+	Index  *search.Index
+	server *http.Server
+	ln     net.Listener
+	stop   context.CancelFunc
+	done   chan struct{}
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg config.Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, Log: log, done: make(chan struct{})}
+}
+
+// Run opens and migrates the database, loads the demo corpus when asked,
+// builds the search index and starts serving.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, m.Config, m.Log)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if m.Config.Demo {
+		if _, err := demo.LoadIfEmpty(ctx, db, m.Log); err != nil {
+			return fmt.Errorf("load demo corpus: %w", err)
+		}
+	}
+	m.Index = search.New(db)
+	start := time.Now()
+	if err := m.Index.Sync(ctx); err != nil {
+		return fmt.Errorf("build search index: %w", err)
+	}
+	m.Log.Info("search index ready", slog.Int("papers", m.Index.Len()), slog.Duration("took", time.Since(start)))
+
+	papers := &core.Papers{Store: db, Search: m.Index, Log: m.Log, Now: time.Now}
+	srv, err := web.New(web.Options{Papers: papers, Log: m.Log, SiteName: m.Config.SiteName,
+		BaseURL: m.Config.BaseURL, CacheEntries: m.Config.CacheSize})
+	if err != nil {
+		return err
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.server = &http.Server{Handler: web.AccessLog(m.Log, srv), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	bg, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	go m.followStore(bg)
+	go func() {
+		defer close(m.done)
+		if err := m.server.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("server stopped", slog.Any("error", err))
+		}
+	}()
+	return nil
+}
+
+// followStore keeps the search index in step with writes made by other
+// processes (quire ingest) while the server runs.
+func (m *Main) followStore(ctx context.Context) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.Index.Sync(ctx); err != nil && ctx.Err() == nil {
+				m.Log.Warn("search index sync failed", slog.Any("error", err))
+			}
+		}
+	}
+}
+
+// URL is the base URL the server listens on.
+func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+
+// Close stops accepting requests, lets running ones finish (up to 10 s) and
+// closes the database.
+func (m *Main) Close() error {
+	var err error
+	if m.stop != nil {
+		m.stop()
+	}
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = m.server.Shutdown(ctx)
+		<-m.done
+	}
+	if m.DB != nil {
+		if e := m.DB.Close(); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// openStore opens the SQLite database and applies pending migrations.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.DB, error) {
+	db, err := sqlite.Open(cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	applied, err := sqlite.Migrate(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", cfg.DBPath(), err)
+	}
+	for _, name := range applied {
+		log.Info("migration applied", slog.String("name", name))
+	}
+	return db, nil
+}

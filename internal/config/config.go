@@ -1,0 +1,119 @@
+// Package config holds quire's settings: defaults, then QUIRE_* environment
+// variables, then command-line flags. It is a plain struct passed
+// explicitly; nothing reads the environment elsewhere.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Addr      string // listen address
+	DataDir   string // holds quire.db
+	Demo      bool   // load the demo corpus into an empty database
+	BaseURL   string // absolute URL of the site, for feeds; derived from requests when empty
+	SiteName  string
+	LogLevel  string // debug, info, warn, error
+	LogFormat string // text or json
+	CacheSize int    // response cache entries; 0 disables the cache
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
+		LogFormat: "text", CacheSize: 4096}
+}
+
+// DBPath is the SQLite database file.
+func (c Config) DBPath() string { return filepath.Join(c.DataDir, "quire.db") }
+
+// BindFlags registers the flags shared by commands that open the data
+// directory, each defaulting to its environment variable.
+func (c *Config) BindFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.DataDir, "data", env(getenv, "QUIRE_DATA", c.DataDir), "data directory (env QUIRE_DATA)")
+	fs.StringVar(&c.LogLevel, "log-level", env(getenv, "QUIRE_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env QUIRE_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "QUIRE_LOG_FORMAT", c.LogFormat), "text or json (env QUIRE_LOG_FORMAT)")
+}
+
+// BindServeFlags registers the flags of `quire serve`.
+func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
+	c.BindFlags(fs, getenv)
+	fs.StringVar(&c.Addr, "addr", env(getenv, "QUIRE_ADDR", c.Addr), "listen address (env QUIRE_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "QUIRE_DEMO", c.Demo), "load the bundled demo corpus when the database is empty (env QUIRE_DEMO)")
+	fs.StringVar(&c.BaseURL, "base-url", env(getenv, "QUIRE_BASE_URL", c.BaseURL), "public URL of the site, used in feeds (env QUIRE_BASE_URL)")
+	fs.StringVar(&c.SiteName, "site-name", env(getenv, "QUIRE_SITE_NAME", c.SiteName), "name shown on pages and feeds (env QUIRE_SITE_NAME)")
+	fs.IntVar(&c.CacheSize, "cache", envInt(getenv, "QUIRE_CACHE", c.CacheSize), "response cache entries, 0 to disable (env QUIRE_CACHE)")
+}
+
+// Validate checks values and combinations.
+func (c Config) Validate() error {
+	if c.DataDir == "" {
+		return fmt.Errorf("config: --data must not be empty")
+	}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			return fmt.Errorf("config: --addr %q: %v", c.Addr, err)
+		}
+	}
+	if _, err := c.Level(); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("config: --log-format %q: want text or json", c.LogFormat)
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return fmt.Errorf("config: --base-url %q: want an http(s) URL", c.BaseURL)
+	}
+	if c.CacheSize < 0 {
+		return fmt.Errorf("config: --cache must be >= 0")
+	}
+	return nil
+}
+
+// Level parses LogLevel.
+func (c Config) Level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("config: --log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+// Logger builds the process logger.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	lvl, _ := c.Level()
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func env(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(getenv func(string) string, key string, def bool) bool {
+	if b, err := strconv.ParseBool(getenv(key)); err == nil {
+		return b
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, key string, def int) int {
+	if n, err := strconv.Atoi(getenv(key)); err == nil {
+		return n
+	}
+	return def
+}

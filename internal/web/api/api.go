@@ -1,0 +1,136 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/response"
+)
+
+// Handler serves the JSON API.
+type Handler struct {
+	Papers *core.Papers
+	Log    *slog.Logger
+}
+
+// Routes registers the API on mux through handle, which adds the server's
+// middleware per route.
+func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
+	handle("GET /api/daily_papers", h.dailyPapers)
+	handle("GET /api/papers/search", h.search)
+	handle("GET /api/papers/{id...}", h.paper)
+}
+
+// Page sizes, as on Hugging Face: limit defaults to 50 and is at most 100
+// (120 for search).
+const (
+	DefaultLimit     = 50
+	MaxLimit         = 100
+	MaxSearchLimit   = 120
+	DefaultSearchLimit = 50
+)
+
+// ParseListQuery reads the daily_papers parameters. It is shared with the
+// feeds, which accept the same ones.
+func ParseListQuery(q url.Values) (core.ListQuery, error) {
+	lq := core.ListQuery{Sort: core.SortPublishedAt, Limit: DefaultLimit, Submitter: q.Get("submitter")}
+	var err error
+	if lq.Limit, err = intParam(q, "limit", DefaultLimit, 1, MaxLimit); err != nil {
+		return lq, err
+	}
+	if lq.Page, err = intParam(q, "p", 0, 0, 1_000_000); err != nil {
+		return lq, err
+	}
+	switch s := q.Get("sort"); s {
+	case "", core.SortPublishedAt:
+	case core.SortTrending:
+		lq.Sort = s
+	default:
+		return lq, model.Errorf(model.EINVALID, "invalid sort %q: use publishedAt or trending", s)
+	}
+	for _, kind := range []model.PeriodKind{model.Day, model.Week, model.Month} {
+		v := q.Get(string(kind))
+		if v == "" {
+			continue
+		}
+		if lq.Period != nil {
+			return lq, model.Errorf(model.EINVALID, "use only one of date, week and month")
+		}
+		p, err := model.ParsePeriod(kind, v)
+		if err != nil {
+			return lq, err
+		}
+		lq.Period = &p
+	}
+	return lq, nil
+}
+
+func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
+	s := q.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, model.Errorf(model.EINVALID, "invalid %s %q: want an integer from %d to %d", name, s, lo, hi)
+	}
+	return n, nil
+}
+
+func (h *Handler) dailyPapers(w http.ResponseWriter, r *http.Request) {
+	q, err := ParseListQuery(r.URL.Query())
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	papers, more, err := h.Papers.List(r.Context(), q)
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	items := make([]DailyPaper, len(papers))
+	for i, p := range papers {
+		items[i] = NewDailyPaper(p)
+	}
+	if more {
+		next := r.URL.Query()
+		next.Set("p", strconv.Itoa(q.Page+1))
+		w.Header().Set("Link", `<`+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
+	}
+	response.JSON(w, http.StatusOK, items)
+}
+
+func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Papers.Paper(r.Context(), r.PathValue("id"))
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		err = model.Errorf(model.ENOTFOUND, "Paper not found")
+	}
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	response.JSON(w, http.StatusOK, NewPaper(p))
+}
+
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := intParam(q, "limit", DefaultSearchLimit, 1, MaxSearchLimit)
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	papers, err := h.Papers.SearchPapers(r.Context(), q.Get("q"), limit)
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	items := make([]DailyPaper, len(papers))
+	for i, p := range papers {
+		items[i] = NewDailyPaper(p)
+	}
+	response.JSON(w, http.StatusOK, items)
+}

@@ -1,0 +1,147 @@
+// Package api serves the JSON API in Hugging Face's Daily Papers format
+// (/api/daily_papers, /api/papers/{id}, /api/papers/search), so existing
+// clients work by changing only the base URL. Field names, their camelCase /
+// snake_case mix and the millisecond "…Z" timestamps follow the real API.
+package api
+
+import (
+	"time"
+
+	"github.com/quire/quire/internal/model"
+)
+
+// Timestamp is a time in Hugging Face's format: ISO 8601, UTC, milliseconds.
+type Timestamp time.Time
+
+// MarshalJSON implements json.Marshaler.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Time(t).UTC().Format("2006-01-02T15:04:05.000Z") + `"`), nil
+}
+
+func ts(t time.Time) *Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	v := Timestamp(t)
+	return &v
+}
+
+// User is HF's UserOverview.
+type User struct {
+	ID        string `json:"_id"`
+	AvatarURL string `json:"avatarUrl"`
+	Fullname  string `json:"fullname"`
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	IsPro     bool   `json:"isPro"`
+	User      string `json:"user,omitempty"`
+}
+
+// Organization is HF's organization overview.
+type Organization struct {
+	ID       string `json:"_id"`
+	Name     string `json:"name"`
+	Fullname string `json:"fullname"`
+	Avatar   string `json:"avatar,omitempty"`
+}
+
+// Author is one entry of paper.authors.
+type Author struct {
+	ID                  string     `json:"_id"`
+	Name                string     `json:"name"`
+	Hidden              bool       `json:"hidden"`
+	Status              string     `json:"status,omitempty"`
+	StatusLastChangedAt *Timestamp `json:"statusLastChangedAt,omitempty"`
+	User                *User      `json:"user,omitempty"`
+}
+
+// Paper is the object /api/papers/{id} returns and daily items wrap.
+type Paper struct {
+	ID                 string        `json:"id"`
+	Authors            []Author      `json:"authors"`
+	PublishedAt        *Timestamp    `json:"publishedAt,omitempty"`
+	SubmittedOnDailyAt *Timestamp    `json:"submittedOnDailyAt,omitempty"`
+	Title              string        `json:"title"`
+	SubmittedOnDailyBy *User         `json:"submittedOnDailyBy,omitempty"`
+	Summary            string        `json:"summary"`
+	Upvotes            int           `json:"upvotes"`
+	DiscussionID       string        `json:"discussionId,omitempty"`
+	AISummary          string        `json:"ai_summary,omitempty"`
+	AIKeywords         []string      `json:"ai_keywords,omitempty"`
+	AISummaryModel     string        `json:"ai_summary_model,omitempty"`
+	GithubRepo         string        `json:"githubRepo,omitempty"`
+	GithubRepoAddedBy  string        `json:"githubRepoAddedBy,omitempty"`
+	GithubStars        *int          `json:"githubStars,omitempty"`
+	ProjectPage        string        `json:"projectPage,omitempty"`
+	MediaURLs          []string      `json:"mediaUrls,omitempty"`
+	Organization       *Organization `json:"organization,omitempty"`
+}
+
+// DailyPaper is one item of /api/daily_papers and /api/papers/search.
+type DailyPaper struct {
+	Paper                 Paper         `json:"paper"`
+	PublishedAt           *Timestamp    `json:"publishedAt,omitempty"`
+	Title                 string        `json:"title"`
+	Summary               string        `json:"summary"`
+	Thumbnail             string        `json:"thumbnail,omitempty"`
+	MediaURLs             []string      `json:"mediaUrls,omitempty"`
+	NumComments           int           `json:"numComments"`
+	SubmittedBy           *User         `json:"submittedBy,omitempty"`
+	Organization          *Organization `json:"organization,omitempty"`
+	IsAuthorParticipating bool          `json:"isAuthorParticipating"`
+}
+
+func user(u *model.User) *User {
+	if u == nil {
+		return nil
+	}
+	typ := u.Type
+	if typ == "" {
+		typ = "user"
+	}
+	return &User{ID: u.ObjectID, AvatarURL: u.AvatarURL, Fullname: u.Fullname, Name: u.Name, Type: typ, IsPro: u.IsPro}
+}
+
+func org(o *model.Organization) *Organization {
+	if o == nil {
+		return nil
+	}
+	return &Organization{ID: o.ObjectID, Name: o.Name, Fullname: o.Fullname, Avatar: o.Avatar}
+}
+
+// NewPaper converts a paper to the API shape.
+func NewPaper(p *model.Paper) Paper {
+	out := Paper{
+		ID: p.ID, Authors: make([]Author, len(p.Authors)), PublishedAt: ts(p.PublishedAt), Title: p.Title,
+		Summary: p.Summary, Upvotes: p.Upvotes, DiscussionID: p.DiscussionID, AISummary: p.AISummary,
+		AIKeywords: p.AIKeywords, AISummaryModel: p.AISummaryModel, GithubRepo: p.GithubRepo,
+		GithubRepoAddedBy: p.GithubRepoAddedBy, GithubStars: p.GithubStars, ProjectPage: p.ProjectPage,
+		MediaURLs: p.MediaURLs, Organization: org(p.Organization),
+	}
+	for i, a := range p.Authors {
+		out.Authors[i] = Author{ID: a.ObjectID, Name: a.Name, Hidden: a.Hidden, Status: a.Status, User: user(a.User)}
+		if a.StatusLastChangedAt != nil {
+			out.Authors[i].StatusLastChangedAt = ts(*a.StatusLastChangedAt)
+		}
+	}
+	if d := p.Daily; d != nil {
+		out.SubmittedOnDailyAt = ts(d.OnDailyAt)
+		if u := user(d.SubmittedBy); u != nil {
+			u.User = u.Name
+			out.SubmittedOnDailyBy = u
+		}
+	}
+	return out
+}
+
+// NewDailyPaper converts a paper to a daily-list item.
+func NewDailyPaper(p *model.Paper) DailyPaper {
+	item := DailyPaper{Paper: NewPaper(p), Title: p.Title, Summary: p.Summary, Thumbnail: p.Thumbnail,
+		MediaURLs: p.MediaURLs, NumComments: p.NumComments, Organization: org(p.Organization)}
+	if d := p.Daily; d != nil {
+		item.PublishedAt = ts(d.SubmittedAt)
+		item.SubmittedBy = user(d.SubmittedBy)
+		item.IsAuthorParticipating = d.IsAuthorParticipating
+	}
+	return item
+}

@@ -1,0 +1,181 @@
+// Package feed serves every paper list as RSS 2.0, Atom and JSON Feed 1.1,
+// built with gorilla/feeds. Abstracts go in as HTML with their math as
+// MathML, which feed readers built on browser engines display.
+package feed
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/latex"
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/response"
+)
+
+// Handler serves /feed/daily.* and /feed/search.*.
+type Handler struct {
+	Papers   *core.Papers
+	Log      *slog.Logger
+	SiteName string
+	// BaseURL makes links absolute; when empty the request's host is used.
+	BaseURL string
+}
+
+// DailyItems is how many of the latest daily papers the daily feed holds.
+const DailyItems = 50
+
+// Formats maps a feed file extension to its content type.
+var Formats = map[string]string{
+	"rss":  "application/rss+xml; charset=utf-8",
+	"atom": "application/atom+xml; charset=utf-8",
+	"json": "application/feed+json; charset=utf-8",
+}
+
+// Routes registers the feeds.
+func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
+	for ext := range Formats {
+		handle("GET /feed/daily."+ext, h.daily(ext))
+		handle("GET /feed/search."+ext, h.search(ext))
+	}
+}
+
+func (h *Handler) daily(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		papers, _, err := h.Papers.List(r.Context(), core.ListQuery{Sort: core.SortPublishedAt, Limit: DailyItems})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		base := h.base(r)
+		f := &feeds.Feed{Title: h.SiteName + ": Daily Papers", Link: &feeds.Link{Href: base + "/"},
+			Description: "The latest papers on " + h.SiteName + "'s daily list, ranked by the community.",
+			Id: base + "/feed/daily." + ext}
+		h.write(w, r, ext, f, papers, base)
+	}
+}
+
+func (h *Handler) search(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query().Get("q")
+		if strings.TrimSpace(q) == "" {
+			h.fail(w, r, model.Errorf(model.EINVALID, "missing query: add ?q=…"))
+			return
+		}
+		papers, err := h.Papers.SearchPapers(r.Context(), q, DailyItems)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		base := h.base(r)
+		f := &feeds.Feed{Title: fmt.Sprintf("%s: search for %q", h.SiteName, q),
+			Link: &feeds.Link{Href: base + "/papers?q=" + urlQuery(q)}, Description: "Papers matching " + q,
+			Id: base + "/feed/search." + ext + "?q=" + urlQuery(q)}
+		h.write(w, r, ext, f, papers, base)
+	}
+}
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	response.LogIfInternal(h.Log, r, err)
+	http.Error(w, model.ErrorMessage(err), response.Status(err))
+}
+
+func (h *Handler) base(r *http.Request) string {
+	if h.BaseURL != "" {
+		return strings.TrimSuffix(h.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, ext string, f *feeds.Feed, papers []*model.Paper, base string) {
+	for _, p := range papers {
+		f.Items = append(f.Items, item(p, base))
+	}
+	// The feed's date is its newest item's, so that identical content gives
+	// identical bytes (and ETags).
+	for _, it := range f.Items {
+		if it.Created.After(f.Updated) {
+			f.Updated = it.Created
+		}
+	}
+	f.Created = f.Updated
+	var body string
+	var err error
+	switch ext {
+	case "rss":
+		body, err = f.ToRss()
+	case "atom":
+		body, err = f.ToAtom()
+	default:
+		body, err = f.ToJSON()
+	}
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("feed: encode %s: %w", ext, err))
+		return
+	}
+	response.Bytes(w, http.StatusOK, Formats[ext], []byte(body))
+}
+
+func item(p *model.Paper, base string) *feeds.Item {
+	link := base + "/papers/" + p.ID
+	created := p.PublishedAt
+	if p.Daily != nil && !p.Daily.SubmittedAt.IsZero() {
+		created = p.Daily.SubmittedAt
+	}
+	var authors []string
+	for _, a := range p.VisibleAuthors() {
+		authors = append(authors, a.Name)
+	}
+	var meta []string
+	if len(authors) > 0 {
+		meta = append(meta, strings.Join(authors, ", "))
+	}
+	if p.Organization != nil {
+		meta = append(meta, p.Organization.Fullname)
+	}
+	meta = append(meta, fmt.Sprintf("%d upvotes", p.Upvotes))
+	content := "<p>" + htmlEscape(strings.Join(meta, " · ")) + "</p>" + latex.Block(p.Summary).HTML +
+		`<p><a href="https://arxiv.org/abs/` + p.ID + `">arXiv</a>`
+	if p.GithubRepo != "" {
+		content += ` · <a href="` + htmlEscape(p.GithubRepo) + `">code</a>`
+	}
+	content += "</p>"
+	it := &feeds.Item{Title: latex.Text(p.Title), Link: &feeds.Link{Href: link}, Id: link,
+		Description: latex.Text(firstSentences(p.Summary)), Content: content, Created: created.UTC(),
+		Updated: created.UTC()}
+	if len(authors) > 0 {
+		it.Author = &feeds.Author{Name: authorLine(authors)}
+	}
+	return it
+}
+
+func authorLine(names []string) string {
+	if len(names) > 3 {
+		return strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d others", len(names)-3)
+	}
+	return strings.Join(names, ", ")
+}
+
+// firstSentences shortens an abstract to about 300 characters at a word
+// boundary, for feed summaries.
+func firstSentences(s string) string {
+	s = model.NormalizeSpace(s)
+	if len(s) <= 300 {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:300], ' ')
+	for cut < 0 || !utf8.RuneStart(s[cut]) {
+		cut = max(cut, 300) - 1 // no space: back off to a rune boundary
+	}
+	return s[:cut] + " …"
+}
+

@@ -1,0 +1,63 @@
+// Package response is the one path by which handlers answer: JSON bodies,
+// JSON errors and the mapping from model error codes to HTTP statuses. Every
+// 5xx is logged here once, with the request it failed.
+package response
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/quire/quire/internal/model"
+)
+
+// Status maps an error to its HTTP status.
+func Status(err error) int {
+	switch model.ErrorCode(err) {
+	case model.EINVALID:
+		return http.StatusBadRequest
+	case model.ENOTFOUND:
+		return http.StatusNotFound
+	case model.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// LogIfInternal logs err when it maps to a 5xx and reports whether it did.
+func LogIfInternal(log *slog.Logger, r *http.Request, err error) {
+	if Status(err) >= 500 {
+		log.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Any("error", err))
+	}
+}
+
+// JSON writes v as a JSON body with the given status. It encodes into a
+// buffer first, so an encoding error still yields a clean 500.
+func JSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// JSONError writes {"error": message} with the status of err, in the shape
+// Hugging Face's API uses.
+func JSONError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	LogIfInternal(log, r, err)
+	JSON(w, Status(err), map[string]string{"error": model.ErrorMessage(err)})
+}
+
+// Bytes writes a ready body with its content type.
+func Bytes(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

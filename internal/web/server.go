@@ -1,0 +1,113 @@
+// Package web assembles the HTTP server: the HTML site, the JSON API and the
+// feeds over one core, with probes, metrics and the middleware every
+// request passes through.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/web/api"
+	"github.com/quire/quire/internal/web/feed"
+	"github.com/quire/quire/internal/web/ui"
+)
+
+// Options configure the server.
+type Options struct {
+	Papers   *core.Papers
+	Log      *slog.Logger
+	SiteName string
+	BaseURL  string
+	// CacheEntries bounds the response cache; 0 disables it.
+	CacheEntries int
+}
+
+// Server is the HTTP handler of quire.
+type Server struct {
+	opts     Options
+	mux      *http.ServeMux
+	registry *prometheus.Registry
+	metrics  *metrics
+	cache    *cache
+}
+
+// New builds the server and checks every template.
+func New(opts Options) (*Server, error) {
+	if opts.SiteName == "" {
+		opts.SiteName = "quire"
+	}
+	s := &Server{opts: opts, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = newMetrics(s.registry)
+	if opts.CacheEntries > 0 {
+		s.cache = newCache(opts.Papers.Store, opts.CacheEntries, opts.Log)
+	}
+	pages, err := ui.New(opts.Papers, opts.Log, opts.SiteName)
+	if err != nil {
+		return nil, err
+	}
+	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
+	pages.Routes(cached)
+	(&api.Handler{Papers: opts.Papers, Log: opts.Log}).Routes(cached)
+	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL}).Routes(cached)
+	s.handle("GET /healthz", s.healthz, false)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	return s, nil
+}
+
+// handle registers fn with the per-route middleware: metrics labelled by the
+// route pattern (bounded cardinality), panic recovery and, for cacheable
+// pages, the response cache.
+func (s *Server) handle(pattern string, fn http.HandlerFunc, cacheable bool) {
+	var h http.Handler = fn
+	if cacheable && s.cache != nil {
+		h = s.cache.wrap(h)
+	}
+	s.mux.Handle(pattern, s.metrics.wrap(pattern, recoverer(s.opts.Log, h)))
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	securityHeaders(w.Header())
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.opts.Papers.Store.Version(r.Context()); err != nil {
+		s.opts.Log.Error("health check failed", slog.Any("error", err))
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// securityHeaders keep pages to their own origin: no third-party script,
+// style or frame can run even if escaping failed somewhere.
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+}
+
+// AccessLog logs one line per request at Info (Debug for probes).
+func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			level = slog.LevelDebug
+		}
+		log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
+	})
+}

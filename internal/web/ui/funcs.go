@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/quire/quire/internal/latex"
+	"github.com/quire/quire/internal/model"
+)
+
+// funcs are the template functions. LaTeX rendering returns template.HTML:
+// the latex package escapes every piece of source text it emits, which its
+// fuzz test checks.
+func (h *Handler) funcs() template.FuncMap {
+	return template.FuncMap{
+		"tex":       func(s string) template.HTML { return template.HTML(latex.Inline(s).HTML) },
+		"texBlock":  func(s string) template.HTML { return template.HTML(latex.Block(s).HTML) },
+		"plain":     latex.Text,
+		"static":    func(name string) string { return h.assets.URL(name) },
+		"pluralize": pluralize,
+		"compact":   compact,
+		"date":      func(t time.Time) string { return t.UTC().Format("Jan 2, 2006") },
+		"isoDate":   func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"dayURL":    func(d model.Date) string { return "/papers/date/" + d.String() },
+		"dayLabel":  func(d model.Date) string { return model.DayPeriod(d).Label() },
+		"periodURL": periodURL,
+		"authors":   authorSummary,
+		"query":     url.QueryEscape,
+		"initials":  initials,
+		"repoName":  func(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "github.com/") },
+	}
+}
+
+func periodURL(p model.Period) string { return "/papers/" + string(p.Kind) + "/" + p.Key() }
+
+// authorSummary is the card's author line: the first three names.
+func authorSummary(p *model.Paper) string {
+	vis := p.VisibleAuthors()
+	names := make([]string, 0, 3)
+	for i, a := range vis {
+		if i == 3 {
+			break
+		}
+		names = append(names, a.Name)
+	}
+	s := strings.Join(names, ", ")
+	if len(vis) > 3 {
+		s += ", …"
+	}
+	return s
+}
+
+// initials stands in for avatars, which live on other hosts: the site makes
+// no third-party requests.
+func initials(s string) string {
+	f := strings.Fields(s)
+	out := ""
+	for _, w := range f {
+		for _, r := range w {
+			out += strings.ToUpper(string(r))
+			break
+		}
+		if len(out) >= 2 {
+			break
+		}
+	}
+	return out
+}
+
+func queryEscape(s string) string { return url.QueryEscape(s) }

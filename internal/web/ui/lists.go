@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/model"
+)
+
+// ListPageSize is how many papers a list page shows; a day rarely has more.
+const ListPageSize = 100
+
+// listData is the view model of a day, week or month.
+type listData struct {
+	Period     model.Period
+	Papers     []*model.Paper
+	Prev, Next *model.Period // nearest periods that have papers
+	Before     model.Date    // nearest days with papers, for empty periods
+	After      model.Date
+	Weekend    bool
+	Tabs       []tab
+	Trending   bool
+	Formula    string
+}
+
+type tab struct {
+	Label, Href string
+	Current     bool
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	latest, err := h.Papers.Store.LatestDailyDay(r.Context())
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		h.render(w, r, "list", page{Title: "Daily Papers", Nav: "daily", Feeds: dailyFeeds(), Data: &listData{}})
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.list(w, r, model.DayPeriod(latest))
+}
+
+// papers is /papers: the search page with ?q=, else the latest day.
+func (h *Handler) papers(w http.ResponseWriter, r *http.Request) {
+	if _, ok := r.URL.Query()["q"]; ok {
+		h.search(w, r)
+		return
+	}
+	h.home(w, r)
+}
+
+func (h *Handler) period(kind model.PeriodKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := model.ParsePeriod(kind, r.PathValue("key"))
+		if err != nil {
+			h.fail(w, r, model.Errorf(model.ENOTFOUND, "%s", model.ErrorMessage(err)))
+			return
+		}
+		h.list(w, r, p)
+	}
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, p model.Period) {
+	ctx := r.Context()
+	papers, _, err := h.Papers.List(ctx, core.ListQuery{Period: &p, Limit: ListPageSize})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := &listData{Period: p, Papers: papers, Tabs: tabs(p)}
+	before, _, err := h.Papers.Store.DailyDays(ctx, p.Start)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	_, after, err := h.Papers.Store.DailyDays(ctx, p.End.AddDays(-1))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Before, d.After = before, after
+	if !before.IsZero() {
+		prev := model.PeriodOf(p.Kind, before)
+		d.Prev = &prev
+	}
+	if !after.IsZero() {
+		next := model.PeriodOf(p.Kind, after)
+		d.Next = &next
+	}
+	wd := p.Start.Weekday()
+	d.Weekend = p.Kind == model.Day && (wd == time.Saturday || wd == time.Sunday)
+	h.render(w, r, "list", page{Title: "Daily Papers: " + p.Label(), Nav: string(p.Kind), Feeds: dailyFeeds(), Data: d})
+}
+
+// tabs links the day, week and month that contain the period's first day.
+func tabs(p model.Period) []tab {
+	var out []tab
+	for _, k := range []struct {
+		kind  model.PeriodKind
+		label string
+	}{{model.Day, "Daily"}, {model.Week, "Weekly"}, {model.Month, "Monthly"}} {
+		q := model.PeriodOf(k.kind, p.Start)
+		out = append(out, tab{Label: k.label, Href: periodURL(q), Current: k.kind == p.Kind})
+	}
+	return out
+}
+
+func (h *Handler) trending(w http.ResponseWriter, r *http.Request) {
+	papers, _, err := h.Papers.List(r.Context(), core.ListQuery{Sort: core.SortTrending, Limit: 50})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "list", page{Title: "Trending Papers", Nav: "trending", Feeds: dailyFeeds(),
+		Data: &listData{Papers: papers, Trending: true, Formula: core.TrendingFormula}})
+}

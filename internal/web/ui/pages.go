@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Papers.Paper(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "paper", page{Title: p.Title, Data: p})
+}
+
+// SearchLimit is how many results the search page shows.
+const SearchLimit = 50
+
+type searchData struct {
+	Query   string
+	Papers  []*model.Paper
+	Message string
+}
+
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	d := &searchData{Query: q}
+	p := page{Title: "Search", Query: q, Nav: "search", Data: d}
+	if q != "" {
+		p.Title = "Search: " + q
+		p.Feeds = []feedLink{
+			{"application/rss+xml", "Search “" + q + "” (RSS)", "/feed/search.rss?q=" + queryEscape(q)},
+			{"application/atom+xml", "Search “" + q + "” (Atom)", "/feed/search.atom?q=" + queryEscape(q)},
+			{"application/feed+json", "Search “" + q + "” (JSON Feed)", "/feed/search.json?q=" + queryEscape(q)},
+		}
+	}
+	papers, err := h.Papers.SearchPapers(r.Context(), q, SearchLimit)
+	switch {
+	case model.ErrorCode(err) == model.EINVALID:
+		d.Message = model.ErrorMessage(err)
+		p.Status = http.StatusBadRequest
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	}
+	d.Papers = papers
+	h.render(w, r, "search", p)
+}
+
+type orgData struct {
+	Org    *model.Organization
+	Papers []*model.Paper
+}
+
+func (h *Handler) org(w http.ResponseWriter, r *http.Request) {
+	o, err := h.Papers.Store.FindOrganizationByName(r.Context(), r.PathValue("name"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	papers, err := h.Papers.Store.FindPapers(r.Context(), store.PaperFilter{Organization: o.Name, Sort: store.SortSubmitted, Limit: 200})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	title := o.Fullname
+	if title == "" {
+		title = o.Name
+	}
+	h.render(w, r, "org", page{Title: title, Nav: "orgs", Data: &orgData{Org: o, Papers: papers}})
+}
+
+func (h *Handler) orgs(w http.ResponseWriter, r *http.Request) {
+	all, err := h.Papers.Store.FindOrganizations(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "orgs", page{Title: "Organizations", Nav: "orgs", Data: all})
+}
+

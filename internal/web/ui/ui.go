@@ -1,0 +1,101 @@
+// Package ui serves the HTML site: the daily, weekly and monthly lists, paper
+// pages, search and organization pages. Pages are server-rendered and work
+// without JavaScript; assets are embedded.
+package ui
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/response"
+)
+
+// Handler serves the HTML pages.
+type Handler struct {
+	Papers   *core.Papers
+	Log      *slog.Logger
+	SiteName string
+
+	assets *assets
+	views  *engine
+}
+
+// New loads the assets and parses every template.
+func New(papers *core.Papers, log *slog.Logger, siteName string) (*Handler, error) {
+	h := &Handler{Papers: papers, Log: log, SiteName: siteName}
+	var err error
+	if h.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if h.views, err = newEngine(h.funcs()); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Routes registers the pages.
+func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
+	handle("GET /{$}", h.home)
+	handle("GET /papers", h.papers)
+	handle("GET /papers/date/{key}", h.period(model.Day))
+	handle("GET /papers/week/{key}", h.period(model.Week))
+	handle("GET /papers/month/{key}", h.period(model.Month))
+	handle("GET /papers/trending", h.trending)
+	handle("GET /papers/{id...}", h.paper)
+	handle("GET /orgs", h.orgs)
+	handle("GET /orgs/{name}", h.org)
+	handle("GET /static/", h.assets.ServeHTTP)
+	handle("GET /", h.notFound)
+}
+
+// page is what every view gets: the site name, the page title and its
+// feeds, plus the view's own data.
+type page struct {
+	Site   string
+	Title  string
+	Query  string
+	Feeds  []feedLink
+	Nav    string // which nav entry is current
+	Data   any
+	Status int
+}
+
+type feedLink struct {
+	Type, Title, Href string
+}
+
+func dailyFeeds() []feedLink {
+	return []feedLink{
+		{"application/rss+xml", "Daily Papers (RSS)", "/feed/daily.rss"},
+		{"application/atom+xml", "Daily Papers (Atom)", "/feed/daily.atom"},
+		{"application/feed+json", "Daily Papers (JSON Feed)", "/feed/daily.json"},
+	}
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p page) {
+	p.Site = h.SiteName
+	if p.Status == 0 {
+		p.Status = http.StatusOK
+	}
+	body, err := h.views.render(view, p)
+	if err != nil {
+		h.Log.Error("render failed", slog.String("view", view), slog.String("path", r.URL.Path), slog.Any("error", err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	response.Bytes(w, p.Status, "text/html; charset=utf-8", body)
+}
+
+// fail renders the error page with the status that err maps to.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	response.LogIfInternal(h.Log, r, err)
+	status := response.Status(err)
+	h.render(w, r, "error", page{Title: http.StatusText(status), Status: status,
+		Data: map[string]any{"Status": status, "Message": model.ErrorMessage(err)}})
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.fail(w, r, model.Errorf(model.ENOTFOUND, "There is no page at %s.", r.URL.Path))
+}
