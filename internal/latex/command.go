@@ -78,8 +78,11 @@ func (p *mathParser) text(f font) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if strings.ContainsAny(raw, "\\$") {
-		return "", fmt.Errorf("commands inside \\text are not supported")
+	if strings.Contains(raw, "$") {
+		return "", fmt.Errorf("math inside \\text is not supported")
+	}
+	if strings.Contains(raw, "\\") {
+		raw = Text(raw) // text-mode commands (\\AA, \\"o) as plain text
 	}
 	raw = strings.NewReplacer("{", "", "}", "", "~", "\u00a0").Replace(raw)
 	var b strings.Builder

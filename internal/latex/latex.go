@@ -208,6 +208,15 @@ func (r *renderer) backslash() {
 				return
 			}
 		}
+	case "cite", "citep", "citet", "citealp", "ref", "eqref", "autoref", "cref", "Cref":
+		if arg, ok := r.group(); ok {
+			r.emit("[" + html.EscapeString(arg) + "]")
+			return
+		}
+	case "label":
+		if _, ok := r.group(); ok {
+			return
+		}
 	case "footnote":
 		if arg, ok := r.group(); ok {
 			r.emitNested(" (", arg, ")")

@@ -145,6 +145,20 @@ func (p *mathParser) seq(stop int) (string, error) {
 			return "", fmt.Errorf("unbalanced '}' at %d", p.pos)
 		case t.kind == tCmd && t.text == "right" && stop == tCmd:
 			return b.String(), nil
+		case t.kind == tCmd && (t.text == "over" || t.text == "choose" || t.text == "atop"):
+			// TeX's infix fractions: everything before, over everything after.
+			p.next()
+			den, err := p.seq(stop)
+			if err != nil {
+				return "", err
+			}
+			switch t.text {
+			case "over":
+				return "<mfrac>" + row(b.String()) + row(den) + "</mfrac>", nil
+			case "choose":
+				return `<mrow><mo>(</mo><mfrac linethickness="0">` + row(b.String()) + row(den) + "</mfrac><mo>)</mo></mrow>", nil
+			}
+			return `<mfrac linethickness="0">` + row(b.String()) + row(den) + "</mfrac>", nil
 		}
 		atom, err := p.scripted()
 		if err != nil {

@@ -9,7 +9,11 @@ var greek = map[string]string{
 	"lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "omicron": "ο", "pi": "π", "varpi": "ϖ", "rho": "ρ",
 	"varrho": "ϱ", "sigma": "σ", "varsigma": "ς", "tau": "τ", "upsilon": "υ", "phi": "ϕ", "varphi": "φ",
 	"chi": "χ", "psi": "ψ", "omega": "ω", "ell": "ℓ", "hbar": "ℏ", "hslash": "ℏ", "imath": "ı", "jmath": "ȷ",
-	"wp": "℘", "aleph": "ℵ", "beth": "ℶ", "digamma": "ϝ",
+	"wp": "℘", "aleph": "ℵ", "beth": "ℶ", "digamma": "ϝ", "eps": "ε",
+	// upgreek's upright letters; math fonts draw them like the slanted ones.
+	"upalpha": "α", "upbeta": "β", "upgamma": "γ", "updelta": "δ", "upepsilon": "ε", "upeta": "η",
+	"uptheta": "θ", "upkappa": "κ", "uplambda": "λ", "upmu": "μ", "upnu": "ν", "uppi": "π", "uprho": "ρ",
+	"upsigma": "σ", "uptau": "τ", "upphi": "φ", "upchi": "χ", "uppsi": "ψ", "upomega": "ω",
 }
 
 var upright = map[string]string{
@@ -23,6 +27,9 @@ var upright = map[string]string{
 	"checkmark": "✓", "dagger": "†", "ddagger": "‡", "S": "§", "P": "¶", "copyright": "©", "degree": "°",
 	"prime": "′", "backslash": "∖", "surd": "√", "flat": "♭", "sharp": "♯", "natural": "♮", "mho": "℧",
 	"complement": "∁", "eth": "ð", "Finv": "Ⅎ", "Game": "⅁", "circledS": "Ⓢ", "nexists": "∄",
+	// The number sets, which nearly every author defines as a macro.
+	"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "RR": "ℝ", "NN": "ℕ", "ZZ": "ℤ", "QQ": "ℚ", "CC": "ℂ",
+	"dag": "†", "ddag": "‡",
 	"AA": "Å", "O": "Ø", "o": "ø", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł",
 	"i": "ı", "dots": "…", "ldots": "…", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "dotsc": "…", "dotsb": "⋯",
 }
@@ -99,6 +106,8 @@ var ignored = map[string]bool{
 	"bigr": true, "Bigl": true, "Bigr": true, "biggl": true, "biggr": true, "Biggl": true, "Biggr": true,
 	"bigm": true, "Bigm": true, "left": true, "right": true, "middle": true, "nonumber": true,
 	"notag": true, "relax": true, "strut": true, "allowbreak": true, "nobreak": true,
+	"tiny": true, "scriptsize": true, "footnotesize": true, "small": true, "normalsize": true, "large": true,
+	"Large": true, "LARGE": true, "huge": true, "Huge": true, "label": true,
 }
 
 // textSymbols are commands that arXiv abstracts use outside math and that
