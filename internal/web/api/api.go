@@ -28,9 +28,9 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 // Page sizes, as on Hugging Face: limit defaults to 50 and is at most 100
 // (120 for search).
 const (
-	DefaultLimit     = 50
-	MaxLimit         = 100
-	MaxSearchLimit   = 120
+	DefaultLimit       = 50
+	MaxLimit           = 100
+	MaxSearchLimit     = 120
 	DefaultSearchLimit = 50
 )
 

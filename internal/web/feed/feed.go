@@ -55,7 +55,7 @@ func (h *Handler) daily(ext string) http.HandlerFunc {
 		base := h.base(r)
 		f := &feeds.Feed{Title: h.SiteName + ": Daily Papers", Link: &feeds.Link{Href: base + "/"},
 			Description: "The latest papers on " + h.SiteName + "'s daily list, ranked by the community.",
-			Id: base + "/feed/daily." + ext}
+			Id:          base + "/feed/daily." + ext}
 		h.write(w, r, ext, f, papers, base)
 	}
 }
@@ -178,4 +178,3 @@ func firstSentences(s string) string {
 	}
 	return s[:cut] + " …"
 }
-

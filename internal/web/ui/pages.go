@@ -82,4 +82,3 @@ func (h *Handler) orgs(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, "orgs", page{Title: "Organizations", Nav: "orgs", Data: all})
 }
-

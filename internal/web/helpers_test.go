@@ -1,0 +1,5 @@
+package web_test
+
+import "github.com/quire/quire/internal/store"
+
+func storeAll() store.PaperFilter { return store.PaperFilter{OnDaily: true} }

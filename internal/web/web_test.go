@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/ingest"
+	"github.com/quire/quire/internal/search"
+	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlstore"
+	"github.com/quire/quire/internal/web"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+type testServer struct {
+	*httptest.Server
+	DB *sqlstore.DB
+}
+
+// newTestServer serves the real router over a temporary SQLite store holding
+// the given Hugging Face responses.
+func newTestServer(t *testing.T, cache int, paths ...string) *testServer {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "quire.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if _, err := sqlite.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) > 0 {
+		srcs, err := ingest.HFPaths(paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep := ingest.HF(ctx, db, srcs, quiet); len(rep.Failed) > 0 {
+			t.Fatal(rep.Failed)
+		}
+	}
+	ix := search.New(db)
+	papers := &core.Papers{Store: db, Search: ix, Log: quiet, Now: time.Now}
+	srv, err := web.New(web.Options{Papers: papers, Log: quiet, SiteName: "quire", BaseURL: "https://papers.example.org",
+		CacheEntries: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &testServer{Server: ts, DB: db}
+}
+
+// get fetches path and returns the response with its body read.
+func (ts *testServer) get(t *testing.T, path string) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.Get(ts.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+func (ts *testServer) getJSON(t *testing.T, path string, v any) *http.Response {
+	t.Helper()
+	res, body := ts.get(t, path)
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v\n%s", path, err, body)
+	}
+	return res
+}
