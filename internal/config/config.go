@@ -6,9 +6,9 @@ package config
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"

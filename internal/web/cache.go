@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -35,6 +36,7 @@ type cached struct {
 	header http.Header
 	body   []byte
 	etag   string
+	length []string // Content-Length, so the body goes out in one piece, not chunked
 }
 
 // maxCachedBody keeps one huge response from filling memory.
@@ -64,6 +66,7 @@ func (c *cache) wrap(next http.Handler) http.Handler {
 		rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		e := &cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+		e.length = []string{strconv.Itoa(len(e.body))}
 		if e.status == http.StatusOK {
 			sum := sha256.Sum256(e.body)
 			e.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
@@ -88,9 +91,9 @@ func (c *cache) put(v int64, key string, e *cached) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v != c.version {
-		if v < c.version {
-			return // rendered from older data than the cache holds
-		}
+		// Versions are compared for equality only. A slow request that
+		// read an older version may reset the cache to it; lookups under
+		// the current version then miss, and the next render resets it back.
 		c.version, c.entries = v, map[string]*cached{}
 	}
 	if len(c.entries) >= c.max {
@@ -114,6 +117,7 @@ func (e *cached) write(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	h["Content-Length"] = e.length
 	w.WriteHeader(e.status)
 	_, _ = w.Write(e.body)
 }

@@ -26,9 +26,13 @@ func TestFeedsGolden(t *testing.T) {
 		if strings.HasSuffix(tc.golden, ".json") {
 			var f struct {
 				Version string
-				Items   []struct{ ID, URL, Title, ContentHTML string `json:"content_html"` }
+				Items   []struct {
+					ID          string `json:"id"`
+					ContentHTML string `json:"content_html"`
+				}
 			}
-			if err := json.Unmarshal(body, &f); err != nil || f.Version != "https://jsonfeed.org/version/1.1" || len(f.Items) == 0 {
+			if err := json.Unmarshal(body, &f); err != nil || f.Version != "https://jsonfeed.org/version/1.1" || len(f.Items) == 0 ||
+				f.Items[0].ID == "" || f.Items[0].ContentHTML == "" {
 				t.Fatalf("%s: not a JSON Feed 1.1 with items: %v", tc.path, err)
 			}
 		} else if err := xml.Unmarshal(body, new(struct{})); err != nil {

@@ -36,7 +36,6 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // as a dropped connection.
 func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -44,12 +43,14 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 				}
 				log.Error("panic", slog.String("path", r.URL.Path), slog.String("panic", fmt.Sprint(v)),
 					slog.String("stack", string(debug.Stack())))
-				if !rec.wrote {
+				// Handlers render into buffers before writing, so nothing
+				// has been sent yet in all but a failed write.
+				if rec, ok := w.(*statusRecorder); !ok || !rec.wrote {
 					http.Error(w, "internal error", http.StatusInternalServerError)
 				}
 			}
 		}()
-		next.ServeHTTP(rec, r)
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -74,11 +75,16 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 
 func (m *metrics) wrap(route string, next http.Handler) http.Handler {
 	obs := m.duration.WithLabelValues(route)
+	ok := m.requests.WithLabelValues(route, http.MethodGet, "200") // the common case, resolved once
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		obs.Observe(time.Since(start).Seconds())
+		if rec.status == http.StatusOK && r.Method == http.MethodGet {
+			ok.Inc()
+			return
+		}
 		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
 	})
 }

@@ -28,7 +28,7 @@ type testServer struct {
 
 // newTestServer serves the real router over a temporary SQLite store holding
 // the given Hugging Face responses.
-func newTestServer(t *testing.T, cache int, paths ...string) *testServer {
+func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
 	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "quire.db"))
 	if err != nil {
@@ -61,7 +61,7 @@ func newTestServer(t *testing.T, cache int, paths ...string) *testServer {
 }
 
 // get fetches path and returns the response with its body read.
-func (ts *testServer) get(t *testing.T, path string) (*http.Response, []byte) {
+func (ts *testServer) get(t testing.TB, path string) (*http.Response, []byte) {
 	t.Helper()
 	res, err := http.Get(ts.URL + path)
 	if err != nil {
@@ -75,7 +75,7 @@ func (ts *testServer) get(t *testing.T, path string) (*http.Response, []byte) {
 	return res, body
 }
 
-func (ts *testServer) getJSON(t *testing.T, path string, v any) *http.Response {
+func (ts *testServer) getJSON(t testing.TB, path string, v any) *http.Response {
 	t.Helper()
 	res, body := ts.get(t, path)
 	if err := json.Unmarshal(body, v); err != nil {

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -88,22 +90,46 @@ func Pending(ctx context.Context, db *sqlstore.DB) ([]string, error) {
 	return names, err
 }
 
-// dialect reads PRAGMA data_version on a connection of its own. SQLite
-// changes that value on a connection whenever another connection (in this
-// process or any other) commits, which is exactly "the data changed".
+// dialect tells when the data changed. Commits of this process bump a
+// counter at once; commits of other processes (quire ingest) show in PRAGMA
+// data_version, which SQLite changes on a connection whenever another
+// connection commits. Reading it is a query, so it is polled at most every
+// pollEvery, from whichever request comes first: the server sees another
+// process's writes within that time and pays one query per interval instead
+// of one per request.
 type dialect struct {
-	r    *sql.DB
-	mu   sync.Mutex
+	r        *sql.DB
+	local    atomic.Int64
+	external atomic.Int64
+	polled   atomic.Int64 // UnixNano of the last poll
+
+	mu   sync.Mutex // guards conn and serialises polls
 	conn *sql.Conn
 }
 
+const pollEvery = 50 * time.Millisecond
+
+func (d *dialect) Committed() { d.local.Add(1) }
+
 func (d *dialect) Version(ctx context.Context) (int64, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	now := time.Now().UnixNano()
+	if now-d.polled.Load() >= int64(pollEvery) && d.mu.TryLock() {
+		err := d.poll(ctx)
+		d.mu.Unlock()
+		if err != nil {
+			return 0, err
+		}
+		d.polled.Store(now)
+	}
+	// The two counters combined: any change of either changes the value.
+	return d.external.Load()<<32 ^ d.local.Load(), nil
+}
+
+func (d *dialect) poll(ctx context.Context) error {
 	if d.conn == nil {
 		c, err := d.r.Conn(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("sqlite: version conn: %w", err)
+			return fmt.Errorf("sqlite: version conn: %w", err)
 		}
 		d.conn = c
 	}
@@ -111,9 +137,10 @@ func (d *dialect) Version(ctx context.Context) (int64, error) {
 	if err := d.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
 		d.conn.Close()
 		d.conn = nil
-		return 0, fmt.Errorf("sqlite: data_version: %w", err)
+		return fmt.Errorf("sqlite: data_version: %w", err)
 	}
-	return v, nil
+	d.external.Store(v)
+	return nil
 }
 
 func (d *dialect) Close() error {

@@ -17,6 +17,9 @@ type Dialect interface {
 	// Version returns a number that changes on every committed write,
 	// including writes by other processes.
 	Version(ctx context.Context) (int64, error)
+	// Committed is called after each write transaction of this process
+	// commits, so that Version reflects it at once.
+	Committed()
 	// Close releases what the dialect holds (dedicated connections).
 	Close() error
 }
@@ -66,6 +69,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.Dialect.Committed()
 	return nil
 }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian 12 machine with Go: installs what
+# the tests need (Debian's Chromium for the browser tests), then runs vet,
+# gofmt, every test with the race detector, and each fuzz target briefly.
+#
+#   ./scripts/test.sh            # FUZZTIME=10s per fuzz target by default
+#   FUZZTIME=0 ./scripts/test.sh # skip the fuzzing runs (seed corpora still run)
+#
+# With CI=true a test that cannot reach a component it needs fails instead
+# of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME=${FUZZTIME:-10s}
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+		echo "test.sh: need root (or sudo) to run: $*" >&2; return 1; fi
+}
+
+apt_install() {
+	local missing=()
+	for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "test.sh: installing ${missing[*]} from Debian's packages"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+if ! command -v chromium >/dev/null 2>&1; then
+	apt_install chromium
+fi
+command -v chromium >/dev/null || { echo "test.sh: chromium is not installed" >&2; exit 1; }
+
+echo "== go vet"
+go vet ./...
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
+
+echo "== go test"
+go test -race -shuffle=on -count=1 ./...
+
+if [ "$FUZZTIME" != "0" ]; then
+	echo "== fuzz ($FUZZTIME per target)"
+	for target in internal/hf:FuzzParse internal/latex:FuzzInline internal/model:FuzzParsePeriod internal/model:FuzzNormalizeArxivID; do
+		pkg=${target%%:*}; fn=${target##*:}
+		go test -run='^$' -fuzz="^${fn}\$" -fuzztime="$FUZZTIME" "./$pkg"
+	done
+fi
