@@ -57,7 +57,7 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 
 func runIngest(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 || args[0] != "hf" {
-		return fmt.Errorf("%w: quire ingest hf [flags] PATH...", errUsage)
+		return fmt.Errorf("%w: quire ingest hf [flags] PATH (files or folders)", errUsage)
 	}
 	cfg, log, paths, err := setup("ingest hf", args[1:], env, false)
 	if err != nil {

@@ -11,22 +11,11 @@ import (
 
 	"github.com/quire/quire/internal/ingest"
 	"github.com/quire/quire/internal/store"
-	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
 	"github.com/quire/quire/internal/store/sqlstore"
 )
 
-func newStore(t *testing.T) *sqlstore.DB {
-	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := sqlite.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func newStore(t *testing.T) *sqlstore.DB { return sqlitetest.MustOpen(t) }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 

@@ -141,6 +141,26 @@ func (r *renderer) takeURL() string {
 	return u
 }
 
+// groupEnd returns the index just past the '}' that closes the '{' at
+// src[open], skipping escaped braces, or -1 when it is never closed.
+func groupEnd(src string, open int) int {
+	depth := 0
+	for j := open; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return -1
+}
+
 // isMathCommand reports commands that only make sense in math, so that
 // finding one in text means math written without dollars.
 func isMathCommand(name string) bool {
@@ -160,19 +180,8 @@ func isMathCommand(name string) bool {
 // command's {…} arguments and any ^/_ scripts that follow.
 func mathRunEnd(src string, pos int) int {
 	skipGroup := func(i int) int {
-		depth := 0
-		for j := i; j < len(src); j++ {
-			switch src[j] {
-			case '\\':
-				j++
-			case '{':
-				depth++
-			case '}':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
+		if end := groupEnd(src, i); end > 0 {
+			return end
 		}
 		return i
 	}

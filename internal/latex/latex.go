@@ -262,22 +262,12 @@ func (r *renderer) group() (string, bool) {
 	if i >= len(r.src) || r.src[i] != '{' {
 		return "", false
 	}
-	depth := 0
-	for j := i; j < len(r.src); j++ {
-		switch r.src[j] {
-		case '\\':
-			j++
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				r.pos = j + 1
-				return r.src[i+1 : j], true
-			}
-		}
+	end := groupEnd(r.src, i)
+	if end < 0 {
+		return "", false
 	}
-	return "", false
+	r.pos = end
+	return r.src[i+1 : end-1], true
 }
 
 // accentBase reads the letter an accent applies to: {e}, {\i}, e, or for

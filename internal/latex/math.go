@@ -309,23 +309,13 @@ func (p *mathParser) rawGroup() (string, error) {
 	if p.pos >= len(p.src) || p.src[p.pos] != '{' {
 		return "", fmt.Errorf("expected '{' at %d", p.pos)
 	}
-	depth := 0
-	for i := p.pos; i < len(p.src); i++ {
-		switch p.src[i] {
-		case '\\':
-			i++
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				s := p.src[p.pos+1 : i]
-				p.pos = i + 1
-				return s, nil
-			}
-		}
+	end := groupEnd(p.src, p.pos)
+	if end < 0 {
+		return "", fmt.Errorf("missing '}'")
 	}
-	return "", fmt.Errorf("missing '}'")
+	s := p.src[p.pos+1 : end-1]
+	p.pos = end
+	return s, nil
 }
 
 func (p *mathParser) atom() (string, error) {

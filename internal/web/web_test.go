@@ -7,14 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/ingest"
 	"github.com/quire/quire/internal/search"
-	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
 	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/web"
 )
@@ -30,15 +29,8 @@ type testServer struct {
 // the given Hugging Face responses.
 func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "quire.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.MustOpen(t)
 	ctx := context.Background()
-	if _, err := sqlite.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	if len(paths) > 0 {
 		srcs, err := ingest.HFPaths(paths)
 		if err != nil {

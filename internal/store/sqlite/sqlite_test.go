@@ -10,21 +10,11 @@ import (
 
 	"github.com/quire/quire/internal/store"
 	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
 	"github.com/quire/quire/internal/store/storetest"
 )
 
-func newStore(t *testing.T) store.Store {
-	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "quire.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := sqlite.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func newStore(t *testing.T) store.Store { return sqlitetest.MustOpen(t) }
 
 func TestConformance(t *testing.T) { storetest.Run(t, newStore) }
 

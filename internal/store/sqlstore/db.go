@@ -95,13 +95,5 @@ func fromMS(v sql.NullInt64) time.Time {
 	return time.UnixMilli(v.Int64).UTC()
 }
 
-// nullStr stores "" as NULL, for optional foreign keys.
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // SetNow replaces the clock, for tests.
 func (db *DB) SetNow(now func() time.Time) { db.Now = now }

@@ -20,7 +20,7 @@ type Handler struct {
 // Routes registers the API on mux through handle, which adds the server's
 // middleware per route.
 func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
-	handle("GET /api/daily_papers", h.dailyPapers)
+	handle("GET /api/daily_papers", h.dailyPapersRoute)
 	handle("GET /api/papers/search", h.search)
 	handle("GET /api/papers/{id...}", h.paper)
 }
@@ -81,7 +81,15 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func (h *Handler) dailyPapers(w http.ResponseWriter, r *http.Request) {
+func dailyPapers(papers []*model.Paper) []DailyPaper {
+	items := make([]DailyPaper, len(papers))
+	for i, p := range papers {
+		items[i] = NewDailyPaper(p)
+	}
+	return items
+}
+
+func (h *Handler) dailyPapersRoute(w http.ResponseWriter, r *http.Request) {
 	q, err := ParseListQuery(r.URL.Query())
 	if err != nil {
 		response.JSONError(w, r, h.Log, err)
@@ -92,10 +100,7 @@ func (h *Handler) dailyPapers(w http.ResponseWriter, r *http.Request) {
 		response.JSONError(w, r, h.Log, err)
 		return
 	}
-	items := make([]DailyPaper, len(papers))
-	for i, p := range papers {
-		items[i] = NewDailyPaper(p)
-	}
+	items := dailyPapers(papers)
 	if more {
 		next := r.URL.Query()
 		next.Set("p", strconv.Itoa(q.Page+1))
@@ -128,9 +133,5 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		response.JSONError(w, r, h.Log, err)
 		return
 	}
-	items := make([]DailyPaper, len(papers))
-	for i, p := range papers {
-		items[i] = NewDailyPaper(p)
-	}
-	response.JSON(w, http.StatusOK, items)
+	response.JSON(w, http.StatusOK, dailyPapers(papers))
 }
