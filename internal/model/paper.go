@@ -38,7 +38,42 @@ type Paper struct {
 	// Daily is set when the paper was submitted to the daily list.
 	Daily *Submission
 
+	// arXiv metadata (OAI-PMH, the query API, the Kaggle snapshot).
+	Categories []string // primary category first, then cross-lists
+	Comments   string
+	JournalRef string
+	DOI        string
+	ReportNo   string
+	License    string
+	Submitter  string    // who submitted it to arXiv (a name, not an account)
+	Versions   []Version // oldest first
+
 	UpdatedAt time.Time
+}
+
+// Version is one arXiv version of a paper. Every replacement creates one;
+// they are permanent.
+type Version struct {
+	Version int // 1 for v1
+	Created time.Time
+	Size    string // as arXiv reports it, e.g. "294kb"; may be empty
+}
+
+// PrimaryCategory returns the paper's primary arXiv category, or "".
+func (p *Paper) PrimaryCategory() string {
+	if len(p.Categories) == 0 {
+		return ""
+	}
+	return p.Categories[0]
+}
+
+// LatestVersion returns the highest version number known, 0 when none.
+func (p *Paper) LatestVersion() int {
+	n := 0
+	for _, v := range p.Versions {
+		n = max(n, v.Version)
+	}
+	return n
 }
 
 // Submission records that a paper was put on the daily list: by whom, when,
@@ -58,7 +93,8 @@ type Author struct {
 	Hidden              bool
 	Status              string
 	StatusLastChangedAt *time.Time
-	User                *User // the account that claimed this entry, if any
+	User                *User    // the account that claimed this entry, if any
+	Affiliations        []string // where the source gives them (arXiv format, Kaggle)
 }
 
 // Organization is a lab or company that papers can be tagged with.

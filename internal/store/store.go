@@ -15,6 +15,7 @@ import (
 type Store interface {
 	PaperStore
 	OrganizationStore
+	IngestStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)

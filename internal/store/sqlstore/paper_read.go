@@ -13,10 +13,11 @@ import (
 	"github.com/quire/quire/internal/store"
 )
 
-const paperColumns = `p.id, p.title, p.summary, p.published_at, p.upvotes, p.num_comments, p.discussion_id,
+const paperColumns = `p.id, p.title, p.summary, p.authors, p.published_at, p.upvotes, p.num_comments, p.discussion_id,
 	p.github_repo, p.github_repo_added_by, p.github_stars, p.project_page,
 	p.ai_summary, p.ai_keywords, p.ai_summary_model, p.thumbnail, p.media_urls,
-	p.daily_date, p.submitted_at, p.on_daily_at, p.author_participating, p.updated_at,
+	p.daily_date, p.submitted_at, p.on_daily_at, p.author_participating,
+	p.categories, p.comments, p.journal_ref, p.doi, p.report_no, p.license, p.submitter, p.versions, p.updated_at,
 	o.name, o.object_id, o.fullname, o.avatar,
 	u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro`
 
@@ -164,41 +165,45 @@ func (db *DB) queryPapers(ctx context.Context, q queryer, query string, args ...
 	}
 	defer rows.Close()
 	var out []*model.Paper
+	var authors [][]authorJSON
 	for rows.Next() {
-		p, err := scanPaper(rows)
+		p, as, err := scanPaper(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, p)
+		authors = append(authors, as)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := loadAuthors(ctx, q, out); err != nil {
+	rows.Close()
+	if err := fillAuthors(ctx, q, out, authors); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func scanPaper(rows *sql.Rows) (*model.Paper, error) {
+func scanPaper(rows *sql.Rows) (*model.Paper, []authorJSON, error) {
 	var (
-		p                                      model.Paper
-		published, submitted, onDaily, updated sql.NullInt64
-		stars                                  sql.NullInt64
-		keywords, media                        string
-		day                                    sql.NullString
-		participating                          bool
-		oName, oID, oFull, oAvatar             sql.NullString
-		uName, uID, uFull, uAvatar, uType      sql.NullString
-		uPro                                   sql.NullBool
+		p                                          model.Paper
+		published, submitted, onDaily, updated     sql.NullInt64
+		stars                                      sql.NullInt64
+		authors, keywords, media, categories, vers string
+		day                                        sql.NullString
+		participating                              bool
+		oName, oID, oFull, oAvatar                 sql.NullString
+		uName, uID, uFull, uAvatar, uType          sql.NullString
+		uPro                                       sql.NullBool
 	)
-	if err := rows.Scan(&p.ID, &p.Title, &p.Summary, &published, &p.Upvotes, &p.NumComments, &p.DiscussionID,
+	if err := rows.Scan(&p.ID, &p.Title, &p.Summary, &authors, &published, &p.Upvotes, &p.NumComments, &p.DiscussionID,
 		&p.GithubRepo, &p.GithubRepoAddedBy, &stars, &p.ProjectPage,
 		&p.AISummary, &keywords, &p.AISummaryModel, &p.Thumbnail, &media,
-		&day, &submitted, &onDaily, &participating, &updated,
+		&day, &submitted, &onDaily, &participating,
+		&categories, &p.Comments, &p.JournalRef, &p.DOI, &p.ReportNo, &p.License, &p.Submitter, &vers, &updated,
 		&oName, &oID, &oFull, &oAvatar,
 		&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
-		return nil, fmt.Errorf("scan paper: %w", err)
+		return nil, nil, fmt.Errorf("scan paper: %w", err)
 	}
 	p.PublishedAt, p.UpdatedAt = fromMS(published), fromMS(updated)
 	if stars.Valid {
@@ -206,10 +211,24 @@ func scanPaper(rows *sql.Rows) (*model.Paper, error) {
 		p.GithubStars = &n
 	}
 	if err := unmarshalList(keywords, &p.AIKeywords); err != nil {
-		return nil, fmt.Errorf("paper %s: ai_keywords: %w", p.ID, err)
+		return nil, nil, fmt.Errorf("paper %s: ai_keywords: %w", p.ID, err)
 	}
 	if err := unmarshalList(media, &p.MediaURLs); err != nil {
-		return nil, fmt.Errorf("paper %s: media_urls: %w", p.ID, err)
+		return nil, nil, fmt.Errorf("paper %s: media_urls: %w", p.ID, err)
+	}
+	as, err := decodeAuthors(authors)
+	if err != nil {
+		return nil, nil, fmt.Errorf("paper %s: authors: %w", p.ID, err)
+	}
+	p.Categories = strings.Fields(categories)
+	var vs []versionJSON
+	if vers != "" && vers != "[]" {
+		if err := json.Unmarshal([]byte(vers), &vs); err != nil {
+			return nil, nil, fmt.Errorf("paper %s: versions: %w", p.ID, err)
+		}
+		for _, v := range vs {
+			p.Versions = append(p.Versions, v.model())
+		}
 	}
 	if oName.Valid {
 		p.Organization = &model.Organization{Name: oName.String, ObjectID: oID.String, Fullname: oFull.String, Avatar: oAvatar.String}
@@ -217,7 +236,7 @@ func scanPaper(rows *sql.Rows) (*model.Paper, error) {
 	if day.Valid {
 		d, err := model.ParseDate(day.String)
 		if err != nil {
-			return nil, fmt.Errorf("paper %s: daily_date: %w", p.ID, err)
+			return nil, nil, fmt.Errorf("paper %s: daily_date: %w", p.ID, err)
 		}
 		p.Daily = &model.Submission{Day: d, SubmittedAt: fromMS(submitted), OnDailyAt: fromMS(onDaily),
 			IsAuthorParticipating: participating}
@@ -226,7 +245,7 @@ func scanPaper(rows *sql.Rows) (*model.Paper, error) {
 				AvatarURL: uAvatar.String, Type: uType.String, IsPro: uPro.Bool}
 		}
 	}
-	return &p, nil
+	return &p, as, nil
 }
 
 func unmarshalList(s string, dst *[]string) error {
@@ -236,63 +255,54 @@ func unmarshalList(s string, dst *[]string) error {
 	return json.Unmarshal([]byte(s), dst)
 }
 
-// loadAuthors fills the author lists of ps with one query per 500 papers.
-func loadAuthors(ctx context.Context, q queryer, ps []*model.Paper) error {
-	byID := make(map[string]*model.Paper, len(ps))
-	for _, p := range ps {
-		byID[p.ID] = p
+// fillAuthors turns the stored author lists into model authors, loading in
+// one query the accounts of authors who claimed their entry.
+func fillAuthors(ctx context.Context, q queryer, ps []*model.Paper, authors [][]authorJSON) error {
+	var names []string
+	for _, as := range authors {
+		for _, a := range as {
+			if a.User != "" {
+				names = append(names, a.User)
+			}
+		}
 	}
-	for start := 0; start < len(ps); start += 500 {
-		chunk := ps[start:min(start+500, len(ps))]
-		ph := make([]string, len(chunk))
-		args := make([]any, len(chunk))
-		for i, p := range chunk {
-			ph[i], args[i] = fmt.Sprintf("$%d", i+1), p.ID
-		}
-		rows, err := q.QueryContext(ctx, `SELECT a.paper_id, a.object_id, a.name, a.hidden, a.status, a.status_changed_at,
-			u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro
-			FROM paper_authors a LEFT JOIN users u ON u.name = a.user_name
-			WHERE a.paper_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.paper_id, a.position`, args...)
-		if err != nil {
-			return fmt.Errorf("load authors: %w", err)
-		}
-		if err := scanAuthors(rows, byID); err != nil {
+	users := map[string]*model.User{}
+	if len(names) > 0 {
+		var err error
+		if users, err = findUsers(ctx, q, names); err != nil {
 			return err
+		}
+	}
+	for i, p := range ps {
+		p.Authors = make([]model.Author, len(authors[i]))
+		for j, a := range authors[i] {
+			p.Authors[j] = a.model(users)
 		}
 	}
 	return nil
 }
 
-func scanAuthors(rows *sql.Rows, byID map[string]*model.Paper) error {
+func findUsers(ctx context.Context, q queryer, names []string) (map[string]*model.User, error) {
+	ph := make([]string, len(names))
+	args := make([]any, len(names))
+	for i, n := range names {
+		ph[i], args[i] = fmt.Sprintf("$%d", i+1), n
+	}
+	rows, err := q.QueryContext(ctx, `SELECT name, object_id, fullname, avatar_url, type, is_pro FROM users WHERE name IN (`+
+		strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
 	defer rows.Close()
+	out := map[string]*model.User{}
 	for rows.Next() {
-		var (
-			pid                               string
-			a                                 model.Author
-			changed                           sql.NullInt64
-			uName, uID, uFull, uAvatar, uType sql.NullString
-			uPro                              sql.NullBool
-		)
-		if err := rows.Scan(&pid, &a.ObjectID, &a.Name, &a.Hidden, &a.Status, &changed,
-			&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
-			return fmt.Errorf("scan author: %w", err)
+		var u model.User
+		if err := rows.Scan(&u.Name, &u.ObjectID, &u.Fullname, &u.AvatarURL, &u.Type, &u.IsPro); err != nil {
+			return nil, fmt.Errorf("scan user: %w", err)
 		}
-		if changed.Valid {
-			t := fromMS(changed)
-			a.StatusLastChangedAt = &t
-		}
-		if uName.Valid {
-			a.User = &model.User{Name: uName.String, ObjectID: uID.String, Fullname: uFull.String,
-				AvatarURL: uAvatar.String, Type: uType.String, IsPro: uPro.Bool}
-		}
-		if p := byID[pid]; p != nil {
-			p.Authors = append(p.Authors, a)
-		}
+		out[u.Name] = &u
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("scan authors: %w", err)
-	}
-	return nil
+	return out, rows.Err()
 }
 
 // isNotFound reports whether err is a sql.ErrNoRows.

@@ -5,25 +5,29 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store"
 )
 
-// upsertPaperSQL keeps stored values where the incoming ones are empty, so a
-// source with fewer fields (an arXiv record) does not erase what a richer one
-// (a Hugging Face dump) brought. Counts always take the incoming value. The
-// daily-list submission is kept once made: a paper is submitted only once.
-const upsertPaperSQL = `INSERT INTO papers (
-	id, title, summary, published_at, upvotes, num_comments, discussion_id,
+// upsertHFSQL writes what a Hugging Face record brings. Stored values stay
+// where the incoming ones are empty, so a poorer record does not erase a
+// richer one; counts take the incoming value; arXiv-owned columns are not
+// touched. The daily-list submission is kept once made: a paper is
+// submitted only once.
+const upsertHFSQL = `INSERT INTO papers (
+	id, title, summary, authors, authors_source, published_at, upvotes, num_comments, discussion_id,
 	github_repo, github_repo_added_by, github_stars, project_page,
 	ai_summary, ai_keywords, ai_summary_model, thumbnail, media_urls,
 	organization, daily_date, submitted_at, on_daily_at, submitted_by, author_participating, updated_at
-) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
+) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
 ON CONFLICT (id) DO UPDATE SET
 	title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE papers.title END,
 	summary = CASE WHEN excluded.summary <> '' THEN excluded.summary ELSE papers.summary END,
-	published_at = COALESCE(excluded.published_at, papers.published_at),
+	authors = excluded.authors,
+	authors_source = excluded.authors_source,
+	published_at = COALESCE(papers.published_at, excluded.published_at),
 	upvotes = excluded.upvotes,
 	num_comments = excluded.num_comments,
 	discussion_id = CASE WHEN excluded.discussion_id <> '' THEN excluded.discussion_id ELSE papers.discussion_id END,
@@ -44,6 +48,30 @@ ON CONFLICT (id) DO UPDATE SET
 	author_participating = excluded.author_participating OR papers.author_participating,
 	updated_at = excluded.updated_at`
 
+// upsertArxivSQL writes what an arXiv record brings and leaves the daily-list
+// fields (upvotes, organization, code links …) alone. arXiv is the authority
+// for the v1 date, so its published_at wins.
+const upsertArxivSQL = `INSERT INTO papers (
+	id, title, summary, authors, authors_source, published_at, categories, comments, journal_ref,
+	doi, report_no, license, submitter, versions, latest_version, updated_at
+) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
+ON CONFLICT (id) DO UPDATE SET
+	title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE papers.title END,
+	summary = CASE WHEN excluded.summary <> '' THEN excluded.summary ELSE papers.summary END,
+	authors = excluded.authors,
+	authors_source = excluded.authors_source,
+	published_at = COALESCE(excluded.published_at, papers.published_at),
+	categories = CASE WHEN excluded.categories <> '' THEN excluded.categories ELSE papers.categories END,
+	comments = CASE WHEN excluded.comments <> '' THEN excluded.comments ELSE papers.comments END,
+	journal_ref = CASE WHEN excluded.journal_ref <> '' THEN excluded.journal_ref ELSE papers.journal_ref END,
+	doi = CASE WHEN excluded.doi <> '' THEN excluded.doi ELSE papers.doi END,
+	report_no = CASE WHEN excluded.report_no <> '' THEN excluded.report_no ELSE papers.report_no END,
+	license = CASE WHEN excluded.license <> '' THEN excluded.license ELSE papers.license END,
+	submitter = CASE WHEN excluded.submitter <> '' THEN excluded.submitter ELSE papers.submitter END,
+	versions = excluded.versions,
+	latest_version = excluded.latest_version,
+	updated_at = excluded.updated_at`
+
 const upsertUserSQL = `INSERT INTO users (name, object_id, fullname, avatar_url, type, is_pro)
 VALUES ($1,$2,$3,$4,$5,$6)
 ON CONFLICT (name) DO UPDATE SET
@@ -57,25 +85,30 @@ ON CONFLICT (name) DO UPDATE SET
 	fullname = CASE WHEN excluded.fullname <> '' THEN excluded.fullname ELSE organizations.fullname END,
 	avatar = CASE WHEN excluded.avatar <> '' THEN excluded.avatar ELSE organizations.avatar END`
 
-const insertAuthorSQL = `INSERT INTO paper_authors
-	(paper_id, position, object_id, name, hidden, status, status_changed_at, user_name)
-VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`
-
 // UpsertPapers implements store.PaperStore.
 func (db *DB) UpsertPapers(ctx context.Context, papers []*model.Paper) (store.UpsertResult, error) {
+	return db.upsert(ctx, papers, sourceHF, store.Checkpoint{})
+}
+
+// UpsertArxiv implements store.IngestStore.
+func (db *DB) UpsertArxiv(ctx context.Context, papers []*model.Paper, cp store.Checkpoint) (store.UpsertResult, error) {
+	return db.upsert(ctx, papers, sourceArxiv, cp)
+}
+
+func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, cp store.Checkpoint) (store.UpsertResult, error) {
 	var res store.UpsertResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		w, err := prepareWriter(ctx, tx)
+		w, err := prepareWriter(ctx, tx, source)
 		if err != nil {
 			return err
 		}
 		defer w.close()
-		now := db.Now()
+		now := db.Now().UnixMilli()
 		for _, p := range papers {
 			if p.ID == "" || p.Title == "" {
 				return model.Errorf(model.EINVALID, "paper %q: id and title are required", p.ID)
 			}
-			existed, err := w.write(ctx, p, now.UnixMilli())
+			existed, err := w.write(ctx, p, now)
 			if err != nil {
 				return fmt.Errorf("store: upsert paper %s: %w", p.ID, err)
 			}
@@ -85,7 +118,7 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*model.Paper) (store.Up
 				res.Inserted++
 			}
 		}
-		return nil
+		return saveCheckpoint(ctx, tx, cp, now)
 	})
 	if err != nil {
 		return store.UpsertResult{}, err
@@ -96,21 +129,26 @@ func (db *DB) UpsertPapers(ctx context.Context, papers []*model.Paper) (store.Up
 // paperWriter holds the statements of one upsert transaction, prepared once
 // for the whole batch.
 type paperWriter struct {
-	exists, paper, user, org, delAuthors, author *sql.Stmt
+	source                            string
+	existing, paper, user, org, event *sql.Stmt
 }
 
-func prepareWriter(ctx context.Context, tx *sql.Tx) (*paperWriter, error) {
-	w := &paperWriter{}
+func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter, error) {
+	w := &paperWriter{source: source}
+	upsert := upsertHFSQL
+	if source == sourceArxiv {
+		upsert = upsertArxivSQL
+	}
 	for _, s := range []struct {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&w.exists, `SELECT 1 FROM papers WHERE id = $1`},
-		{&w.paper, upsertPaperSQL},
+		{&w.existing, `SELECT authors, authors_source, versions, latest_version FROM papers WHERE id = $1`},
+		{&w.paper, upsert},
 		{&w.user, upsertUserSQL},
 		{&w.org, upsertOrgSQL},
-		{&w.delAuthors, `DELETE FROM paper_authors WHERE paper_id = $1`},
-		{&w.author, insertAuthorSQL},
+		{&w.event, `INSERT INTO paper_events (paper_id, version, kind, at) VALUES ($1,$2,'replaced',$3)
+			ON CONFLICT (paper_id, version, kind) DO NOTHING`},
 	} {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
@@ -123,26 +161,73 @@ func prepareWriter(ctx context.Context, tx *sql.Tx) (*paperWriter, error) {
 }
 
 func (w *paperWriter) close() {
-	for _, st := range []*sql.Stmt{w.exists, w.paper, w.user, w.org, w.delAuthors, w.author} {
+	for _, st := range []*sql.Stmt{w.existing, w.paper, w.user, w.org, w.event} {
 		if st != nil {
 			_ = st.Close()
 		}
 	}
 }
 
-func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (existed bool, err error) {
-	var one int
-	switch err := w.exists.QueryRowContext(ctx, p.ID).Scan(&one); err {
-	case nil:
-		existed = true
-	case sql.ErrNoRows:
-	default:
+// stored is what the writer reads of a paper before merging into it.
+type stored struct {
+	exists        bool
+	authors       []authorJSON
+	authorsSource string
+	versions      []versionJSON
+	latest        int
+}
+
+func (w *paperWriter) read(ctx context.Context, id string) (stored, error) {
+	var s stored
+	var authors, versions string
+	err := w.existing.QueryRowContext(ctx, id).Scan(&authors, &s.authorsSource, &versions, &s.latest)
+	if err == sql.ErrNoRows {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	s.exists = true
+	if s.authors, err = decodeAuthors(authors); err != nil {
+		return s, fmt.Errorf("stored authors: %w", err)
+	}
+	if versions != "" {
+		if err := json.Unmarshal([]byte(versions), &s.versions); err != nil {
+			return s, fmt.Errorf("stored versions: %w", err)
+		}
+	}
+	return s, nil
+}
+
+func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (bool, error) {
+	old, err := w.read(ctx, p.ID)
+	if err != nil {
 		return false, err
 	}
+	authors, authorsSource := mergeAuthors(old.authors, old.authorsSource, authorsOf(p.ID, p.Authors), w.source)
+	for _, a := range p.Authors {
+		if a.User != nil && a.User.Name != "" {
+			if err := w.writeUser(ctx, a.User); err != nil {
+				return old.exists, err
+			}
+		}
+	}
+	authorsText := "[]"
+	if len(authors) > 0 {
+		b, _ := json.Marshal(authors)
+		authorsText = string(b)
+	}
+	if w.source == sourceArxiv {
+		return old.exists, w.writeArxiv(ctx, p, old, authorsText, authorsSource, now)
+	}
+	return old.exists, w.writeHF(ctx, p, authorsText, authorsSource, now)
+}
+
+func (w *paperWriter) writeHF(ctx context.Context, p *model.Paper, authors, authorsSource string, now int64) error {
 	var org, submitter, day, submittedAt, onDailyAt any
 	if o := p.Organization; o != nil && o.Name != "" {
 		if _, err := w.org.ExecContext(ctx, o.Name, orID(o.ObjectID, "org", o.Name), o.Fullname, o.Avatar); err != nil {
-			return existed, fmt.Errorf("organization %s: %w", o.Name, err)
+			return fmt.Errorf("organization %s: %w", o.Name, err)
 		}
 		org = o.Name
 	}
@@ -150,7 +235,7 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (exi
 		day, submittedAt, onDailyAt = d.Day.String(), ms(d.SubmittedAt), ms(d.OnDailyAt)
 		if u := d.SubmittedBy; u != nil && u.Name != "" {
 			if err := w.writeUser(ctx, u); err != nil {
-				return existed, err
+				return err
 			}
 			submitter = u.Name
 		}
@@ -160,37 +245,46 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (exi
 		stars = *p.GithubStars
 	}
 	participating := p.Daily != nil && p.Daily.IsAuthorParticipating
-	if _, err := w.paper.ExecContext(ctx,
-		p.ID, p.Title, p.Summary, ms(p.PublishedAt), p.Upvotes, p.NumComments, p.DiscussionID,
+	_, err := w.paper.ExecContext(ctx,
+		p.ID, p.Title, p.Summary, authors, authorsSource, ms(p.PublishedAt), p.Upvotes, p.NumComments, p.DiscussionID,
 		p.GithubRepo, p.GithubRepoAddedBy, stars, p.ProjectPage,
 		p.AISummary, jsonList(p.AIKeywords), p.AISummaryModel, p.Thumbnail, jsonList(p.MediaURLs),
-		org, day, submittedAt, onDailyAt, submitter, participating, now); err != nil {
-		return existed, err
+		org, day, submittedAt, onDailyAt, submitter, participating, now)
+	return err
+}
+
+// writeArxiv merges the version history and records each version that is
+// newer than what was stored as a "replaced" event.
+func (w *paperWriter) writeArxiv(ctx context.Context, p *model.Paper, old stored, authors, authorsSource string, now int64) error {
+	versions := mergeVersions(old.versions, versionsOf(p.Versions))
+	latest := 0
+	for _, v := range versions {
+		latest = max(latest, v.V)
 	}
-	if len(p.Authors) == 0 {
-		return existed, nil
+	published := ms(p.PublishedAt)
+	if published == nil && len(versions) > 0 && versions[0].V == 1 && versions[0].Created != 0 {
+		published = versions[0].Created
 	}
-	if _, err := w.delAuthors.ExecContext(ctx, p.ID); err != nil {
-		return existed, err
+	if _, err := w.paper.ExecContext(ctx, p.ID, p.Title, p.Summary, authors, authorsSource, published,
+		strings.Join(p.Categories, " "), p.Comments, p.JournalRef, p.DOI, p.ReportNo, p.License, p.Submitter,
+		encodeVersions(versions), latest, now); err != nil {
+		return err
 	}
-	for i, a := range p.Authors {
-		var user any
-		if a.User != nil && a.User.Name != "" {
-			if err := w.writeUser(ctx, a.User); err != nil {
-				return existed, err
+	if !old.exists || old.latest == 0 {
+		return nil
+	}
+	for _, v := range versions {
+		if v.V > old.latest {
+			at := v.Created
+			if at == 0 {
+				at = now
 			}
-			user = a.User.Name
-		}
-		var changed any
-		if a.StatusLastChangedAt != nil {
-			changed = a.StatusLastChangedAt.UnixMilli()
-		}
-		oid := orID(a.ObjectID, "author", fmt.Sprintf("%s/%d", p.ID, i))
-		if _, err := w.author.ExecContext(ctx, p.ID, i, oid, a.Name, a.Hidden, a.Status, changed, user); err != nil {
-			return existed, fmt.Errorf("author %d: %w", i, err)
+			if _, err := w.event.ExecContext(ctx, p.ID, v.V, at); err != nil {
+				return fmt.Errorf("version event: %w", err)
+			}
 		}
 	}
-	return existed, nil
+	return nil
 }
 
 func (w *paperWriter) writeUser(ctx context.Context, u *model.User) error {

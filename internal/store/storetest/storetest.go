@@ -32,6 +32,11 @@ func Run(t *testing.T, newStore NewStore) {
 		{"PapersUpdatedSince", testPapersUpdatedSince},
 		{"Organizations", testOrganizations},
 		{"VersionChangesOnWrite", testVersion},
+		{"ArxivRoundTrip", testArxivRoundTrip},
+		{"ArxivNewVersionIsAnEvent", testArxivNewVersionIsAnEvent},
+		{"SourcesDoNotOverwrite", testSourcesDoNotOverwrite},
+		{"CheckpointsAreAtomic", testCheckpointsAreAtomic},
+		{"IngestRuns", testIngestRuns},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
