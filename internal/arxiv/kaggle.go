@@ -40,8 +40,18 @@ func str(p *string) string {
 	return *p
 }
 
-// ParseKaggleLine parses one line of arxiv-metadata-oai-snapshot.json.
+// ParseKaggleLine parses one line of arxiv-metadata-oai-snapshot.json. On
+// an error after the id was read, the returned paper carries just the id,
+// for the error report.
 func ParseKaggleLine(line []byte) (*model.Paper, error) {
+	p, err := parseKaggleLine(line)
+	if err != nil && p != nil {
+		return &model.Paper{ID: p.ID}, err
+	}
+	return p, err
+}
+
+func parseKaggleLine(line []byte) (*model.Paper, error) {
 	var r kaggleRecord
 	if err := json.Unmarshal(line, &r); err != nil {
 		return nil, err
@@ -51,7 +61,7 @@ func ParseKaggleLine(line []byte) (*model.Paper, error) {
 	}
 	cats, err := Categories(r.Categories)
 	if err != nil {
-		return nil, err
+		return &model.Paper{ID: r.ID}, err
 	}
 	p := &model.Paper{ID: r.ID, Title: Title(r.Title), Summary: Abstract(r.Abstract), Categories: cats,
 		Comments: model.NormalizeSpace(str(r.Comments)), JournalRef: model.NormalizeSpace(str(r.JournalRef)),
@@ -67,11 +77,11 @@ func ParseKaggleLine(line []byte) (*model.Paper, error) {
 	for _, v := range r.Versions {
 		n, err := strconv.Atoi(strings.TrimPrefix(v.Version, "v"))
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("invalid version %q", v.Version)
+			return p, fmt.Errorf("invalid version %q", v.Version)
 		}
 		t, err := VersionDate(v.Created)
 		if err != nil {
-			return nil, fmt.Errorf("version %s: %w", v.Version, err)
+			return p, fmt.Errorf("version %s: %w", v.Version, err)
 		}
 		p.Versions = append(p.Versions, model.Version{Version: n, Created: t})
 	}

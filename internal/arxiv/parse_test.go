@@ -269,6 +269,9 @@ func FuzzParseKaggleLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte) {
 		p, err := ParseKaggleLine(line)
 		if err != nil {
+			if p != nil && p.Title != "" {
+				t.Fatalf("error result carries more than an id: %+v", p)
+			}
 			return
 		}
 		if _, err := model.NormalizeArxivID(p.ID); err != nil || p.Title == "" {

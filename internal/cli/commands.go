@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 
@@ -9,13 +10,13 @@ import (
 	"github.com/quire/quire/internal/ingest"
 )
 
-func setup(name string, args []string, env Env, serve bool) (config.Config, *slog.Logger, []string, error) {
+// setup parses the common flags, plus the command's own (extra may be nil).
+func setup(name string, args []string, env Env, extra func(*flag.FlagSet, *config.Config)) (config.Config, *slog.Logger, []string, error) {
 	cfg := config.Default()
 	fs := newFlagSet(name, env)
-	if serve {
-		cfg.BindServeFlags(fs, env.Getenv)
-	} else {
-		cfg.BindFlags(fs, env.Getenv)
+	cfg.BindFlags(fs, env.Getenv)
+	if extra != nil {
+		extra(fs, &cfg)
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, nil, nil, err
@@ -27,7 +28,7 @@ func setup(name string, args []string, env Env, serve bool) (config.Config, *slo
 }
 
 func runServe(ctx context.Context, args []string, env Env) error {
-	cfg, log, _, err := setup("serve", args, env, true)
+	cfg, log, _, err := setup("serve", args, env, func(fs *flag.FlagSet, c *config.Config) { c.BindServeFlags(fs, env.Getenv) })
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 }
 
 func runMigrate(ctx context.Context, args []string, env Env) error {
-	cfg, log, _, err := setup("migrate", args, env, false)
+	cfg, log, _, err := setup("migrate", args, env, nil)
 	if err != nil {
 		return err
 	}
@@ -55,16 +56,25 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 	return db.Close()
 }
 
+// ingestCommands are the sources `quire ingest` reads.
+var ingestCommands = map[string]func(context.Context, []string, Env) error{
+	"hf": runIngestHF, "oai": runIngestOAI, "arxiv": runIngestArxiv, "kaggle": runIngestKaggle,
+}
+
 func runIngest(ctx context.Context, args []string, env Env) error {
-	if len(args) == 0 || args[0] != "hf" {
-		return fmt.Errorf("%w: quire ingest hf [flags] PATH (files or folders)", errUsage)
+	if len(args) == 0 || ingestCommands[args[0]] == nil {
+		return fmt.Errorf("%w: quire ingest hf|oai|arxiv|kaggle [flags] ...", errUsage)
 	}
-	cfg, log, paths, err := setup("ingest hf", args[1:], env, false)
+	return ingestCommands[args[0]](ctx, args[1:], env)
+}
+
+func runIngestHF(ctx context.Context, args []string, env Env) error {
+	cfg, log, paths, err := setup("ingest hf", args, env, nil)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
-		return fmt.Errorf("%w: quire ingest hf [flags] PATH...: name at least one file or folder", errUsage)
+		return fmt.Errorf("%w: quire ingest hf [flags] PATH (files or folders)", errUsage)
 	}
 	srcs, err := ingest.HFPaths(paths)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the whole configuration.
@@ -24,12 +25,21 @@ type Config struct {
 	LogLevel  string // debug, info, warn, error
 	LogFormat string // text or json
 	CacheSize int    // response cache entries; 0 disables the cache
+
+	// arXiv
+	OAIEndpoint   string
+	QueryEndpoint string
+	ArxivSets     []string      // sets the server harvests after each announcement
+	ArxivFormat   string        // OAI-PMH metadata format
+	ArxivContact  string        // e-mail for the User-Agent, as arXiv asks
+	ArxivInterval time.Duration // between requests; arXiv's rule is 3 s
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
-		LogFormat: "text", CacheSize: 4096}
+		LogFormat: "text", CacheSize: 4096, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
+		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second}
 }
 
 // DBPath is the SQLite database file.
@@ -43,9 +53,25 @@ func (c *Config) BindFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "QUIRE_LOG_FORMAT", c.LogFormat), "text or json (env QUIRE_LOG_FORMAT)")
 }
 
+// BindArxivFlags registers the flags of commands that talk to arXiv.
+func (c *Config) BindArxivFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.OAIEndpoint, "oai-endpoint", env(getenv, "QUIRE_OAI_ENDPOINT", c.OAIEndpoint), "arXiv OAI-PMH endpoint (env QUIRE_OAI_ENDPOINT)")
+	fs.StringVar(&c.QueryEndpoint, "query-endpoint", env(getenv, "QUIRE_QUERY_ENDPOINT", c.QueryEndpoint), "arXiv query API endpoint (env QUIRE_QUERY_ENDPOINT)")
+	fs.StringVar(&c.ArxivFormat, "format", env(getenv, "QUIRE_ARXIV_FORMAT", c.ArxivFormat), "OAI-PMH metadata format: arXivRaw, arXiv or oai_dc (env QUIRE_ARXIV_FORMAT)")
+	fs.StringVar(&c.ArxivContact, "contact", env(getenv, "QUIRE_ARXIV_CONTACT", c.ArxivContact), "e-mail put in the User-Agent sent to arXiv (env QUIRE_ARXIV_CONTACT)")
+	fs.DurationVar(&c.ArxivInterval, "interval", envDuration(getenv, "QUIRE_ARXIV_INTERVAL", c.ArxivInterval), "time between requests; arXiv asks for 3s (env QUIRE_ARXIV_INTERVAL)")
+}
+
 // BindServeFlags registers the flags of `quire serve`.
 func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
-	c.BindFlags(fs, getenv)
+	c.BindArxivFlags(fs, getenv)
+	fs.Func("arxiv-sets", "comma-separated OAI-PMH sets to harvest after each arXiv announcement, e.g. cs:cs:LG,cs:cs:CL (env QUIRE_ARXIV_SETS)", func(v string) error {
+		c.ArxivSets = splitList(v)
+		return nil
+	})
+	if v := getenv("QUIRE_ARXIV_SETS"); v != "" {
+		c.ArxivSets = splitList(v)
+	}
 	fs.StringVar(&c.Addr, "addr", env(getenv, "QUIRE_ADDR", c.Addr), "listen address (env QUIRE_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "QUIRE_DEMO", c.Demo), "load the bundled demo corpus when the database is empty (env QUIRE_DEMO)")
 	fs.StringVar(&c.BaseURL, "base-url", env(getenv, "QUIRE_BASE_URL", c.BaseURL), "public URL of the site, used in feeds (env QUIRE_BASE_URL)")
@@ -71,6 +97,14 @@ func (c Config) Validate() error {
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("config: --base-url %q: want an http(s) URL", c.BaseURL)
+	}
+	switch c.ArxivFormat {
+	case "arXivRaw", "arXiv", "oai_dc":
+	default:
+		return fmt.Errorf("config: --format %q: want arXivRaw, arXiv or oai_dc", c.ArxivFormat)
+	}
+	if c.ArxivInterval < 0 {
+		return fmt.Errorf("config: --interval must be >= 0")
 	}
 	if c.CacheSize < 0 {
 		return fmt.Errorf("config: --cache must be >= 0")
@@ -111,9 +145,36 @@ func envBool(getenv func(string) string, key string, def bool) bool {
 	return def
 }
 
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil {
+		return d
+	}
+	return def
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func envInt(getenv func(string) string, key string, def int) int {
 	if n, err := strconv.Atoi(getenv(key)); err == nil {
 		return n
 	}
 	return def
+}
+
+// UserAgent is what quire sends to arXiv: the product, its version and how
+// to reach the operator, as arXiv's terms ask.
+func (c Config) UserAgent(version string) string {
+	ua := "quire/" + version + " (self-hosted Daily Papers"
+	if c.ArxivContact != "" {
+		ua += "; mailto:" + c.ArxivContact
+	}
+	return ua + ")"
 }
