@@ -84,7 +84,7 @@ func (e *atomEntry) paper() (*model.Paper, error) {
 	for _, c := range e.Categories {
 		// The API lists MSC and ACM classes ("14C20, 14A20", "I.2.6") as
 		// categories too; only arXiv's own go into the paper.
-		if t := strings.TrimSpace(c.Term); categoryRe.MatchString(t) {
+		if t := strings.TrimSpace(c.Term); looksLikeCategory(t) {
 			terms = append(terms, t)
 		}
 	}

@@ -17,6 +17,8 @@ import (
 
 func newStore(t *testing.T) *sqlstore.DB { return sqlitetest.MustOpen(t) }
 
+func newStoreTB(tb testing.TB) *sqlstore.DB { return sqlitetest.MustOpen(tb) }
+
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func TestMalformedFileWritesNothingOthersImport(t *testing.T) {

@@ -155,3 +155,16 @@ func FuzzInline(f *testing.F) {
 		_ = Text(s)
 	})
 }
+
+func TestAccents(t *testing.T) {
+	for in, want := range map[string]string{
+		`Bal\'azs`: "Balázs", `Gr\"{o}bner`: "Gröbner", `{\"o}ber`: "öber", `na\"{\i}ve`: "naïve", `\c{c}a`: "ça",
+		`\c c`: "ç", `Stra\ss e`: "Straße", `\o{}ystein`: "øystein", `Erd\H{o}s`: "Erdős", `\v{S}koda`: "Škoda",
+		`$\'a$ and \'a`: `$\'a$ and á`, `\vec{x} \bar{y}`: `\vec{x} \bar{y}`, `\log`: `\log`, `50\%`: `50\%`,
+		`\'{ab}`: `\'{ab}`, `trailing \`: `trailing \`,
+	} {
+		if got := Accents(in); got != want {
+			t.Errorf("Accents(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,42 @@
+// Command quire-bench holds quire's benchmarks and the data generators they
+// use. It is a separate program so that peers and generators never enter
+// the shipped binary.
+//
+//	go run ./cmd/quire-bench gen-kaggle --lines 1000000 --seed 1 > snapshot.jsonl
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/quire/quire/internal/arxiv/arxivtest"
+)
+
+const sample = "internal/arxiv/testdata/kaggle/arxiv-metadata-oai-snapshot.head-0001-0150.jsonl"
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE]")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "gen-kaggle":
+		fs := flag.NewFlagSet("gen-kaggle", flag.ExitOnError)
+		lines := fs.Int("lines", 1_000_000, "how many records")
+		seed := fs.Int64("seed", 1, "random seed")
+		path := fs.String("sample", sample, "real Kaggle lines to imitate")
+		_ = fs.Parse(os.Args[2:])
+		tmpl, err := arxivtest.Templates(*path)
+		if err == nil {
+			err = arxivtest.Write(os.Stdout, tmpl, *lines, *seed)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "quire-bench: unknown command %q\n", os.Args[1])
+		os.Exit(2)
+	}
+}
