@@ -12,10 +12,13 @@ import (
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/demo"
+	"github.com/quire/quire/internal/ingest"
+	"github.com/quire/quire/internal/scheduler"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store/sqlite"
 	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/web"
+	"github.com/quire/quire/internal/web/ui"
 )
 
 // Main is a running quire server: the store, the search index and the HTTP
@@ -26,6 +29,7 @@ type Main struct {
 
 	DB     *sqlstore.DB
 	Index  *search.Index
+	Jobs   *scheduler.Scheduler
 	server *http.Server
 	ln     net.Listener
 	stop   context.CancelFunc
@@ -61,8 +65,13 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("search index ready", slog.Int("papers", m.Index.Len()), slog.Duration("took", time.Since(start)))
 
 	papers := &core.Papers{Store: db, Search: m.Index, Log: m.Log, Now: time.Now}
+	m.Jobs = scheduler.New(m.Log)
+	if len(m.Config.ArxivSets) > 0 {
+		m.Jobs.Add(m.harvestJob())
+	}
 	srv, err := web.New(web.Options{Papers: papers, Log: m.Log, SiteName: m.Config.SiteName,
-		BaseURL: m.Config.BaseURL, CacheEntries: m.Config.CacheSize})
+		BaseURL: m.Config.BaseURL, CacheEntries: m.Config.CacheSize, AdminToken: m.Config.AdminToken,
+		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets})
 	if err != nil {
 		return err
 	}
@@ -75,6 +84,7 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.Background())
 	m.stop = stop
 	go m.followStore(bg)
+	m.Jobs.Start(bg)
 	go func() {
 		defer close(m.done)
 		if err := m.server.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -82,6 +92,34 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// HarvestDelay is how long after an announcement (20:00 US Eastern) the
+// harvest runs: the metadata reaches OAI-PMH around 22:30.
+const HarvestDelay = 150 * time.Minute
+
+// harvestJob harvests the configured sets after each announcement.
+func (m *Main) harvestJob() scheduler.Job {
+	h := &ingest.Harvester{Client: arxivClient(m.Config, m.Log), Store: m.DB, Endpoint: m.Config.OAIEndpoint,
+		Format: m.Config.ArxivFormat, LockDir: m.Config.DataDir, Log: m.Log}
+	return scheduler.Job{Name: ui.HarvestJob, Retries: 4, RetryDelay: 15 * time.Minute,
+		Next: func(now time.Time) time.Time { return scheduler.NextAnnouncement(now, HarvestDelay) },
+		Run: func(ctx context.Context) error {
+			var errs []error
+			for _, set := range m.Config.ArxivSets {
+				_, err := ingest.RecordRun(ctx, m.DB, "oai", set, func() (int, int, error) {
+					r, err := h.Harvest(ctx, set, "")
+					if r == nil {
+						return 0, 0, err
+					}
+					return r.Papers, len(r.Skipped), err
+				})
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}
+			return errors.Join(errs...)
+		}}
 }
 
 // followStore keeps the search index in step with writes made by other
@@ -116,6 +154,9 @@ func (m *Main) Close() error {
 		defer cancel()
 		err = m.server.Shutdown(ctx)
 		<-m.done
+	}
+	if m.Jobs != nil {
+		m.Jobs.Wait() // a harvest in progress stops at its next request
 	}
 	if m.DB != nil {
 		if e := m.DB.Close(); e != nil && err == nil {

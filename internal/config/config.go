@@ -17,14 +17,15 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	Addr      string // listen address
-	DataDir   string // holds quire.db
-	Demo      bool   // load the demo corpus into an empty database
-	BaseURL   string // absolute URL of the site, for feeds; derived from requests when empty
-	SiteName  string
-	LogLevel  string // debug, info, warn, error
-	LogFormat string // text or json
-	CacheSize int    // response cache entries; 0 disables the cache
+	Addr       string // listen address
+	DataDir    string // holds quire.db
+	Demo       bool   // load the demo corpus into an empty database
+	BaseURL    string // absolute URL of the site, for feeds; derived from requests when empty
+	SiteName   string
+	LogLevel   string // debug, info, warn, error
+	LogFormat  string // text or json
+	CacheSize  int    // response cache entries; 0 disables the cache
+	AdminToken string // enables /admin
 
 	// arXiv
 	OAIEndpoint   string
@@ -69,6 +70,7 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
 		c.ArxivSets = splitList(v)
 		return nil
 	})
+	fs.StringVar(&c.AdminToken, "admin-token", env(getenv, "QUIRE_ADMIN_TOKEN", c.AdminToken), "password of the /admin page; empty disables it (env QUIRE_ADMIN_TOKEN)")
 	if v := getenv("QUIRE_ARXIV_SETS"); v != "" {
 		c.ArxivSets = splitList(v)
 	}

@@ -26,6 +26,10 @@ type Options struct {
 	BaseURL  string
 	// CacheEntries bounds the response cache; 0 disables it.
 	CacheEntries int
+	// AdminToken enables /admin (HTTP Basic, the token as password).
+	AdminToken string
+	Jobs       ui.Jobs
+	ArxivSets  []string
 }
 
 // Server is the HTTP handler of quire.
@@ -53,6 +57,8 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
+	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
+	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets)
 	pages.Routes(cached)
 	(&api.Handler{Papers: opts.Papers, Log: opts.Log}).Routes(cached)
 	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL}).Routes(cached)
