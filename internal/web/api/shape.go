@@ -5,6 +5,7 @@
 package api
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/quire/quire/internal/model"
@@ -75,6 +76,25 @@ type Paper struct {
 	ProjectPage        string        `json:"projectPage,omitempty"`
 	MediaURLs          []string      `json:"mediaUrls,omitempty"`
 	Organization       *Organization `json:"organization,omitempty"`
+	// Arxiv is quire's extension: the arXiv metadata Hugging Face does not
+	// serve. Clients that do not know it ignore it.
+	Arxiv *Arxiv `json:"arxiv,omitempty"`
+}
+
+// Arxiv is the arXiv metadata of a paper.
+type Arxiv struct {
+	Categories []string  `json:"categories,omitempty"`
+	Versions   []Version `json:"versions,omitempty"`
+	Comments   string    `json:"comments,omitempty"`
+	JournalRef string    `json:"journalRef,omitempty"`
+	DOI        string    `json:"doi,omitempty"`
+	License    string    `json:"license,omitempty"`
+}
+
+// Version is one arXiv version.
+type Version struct {
+	Version string     `json:"version"`
+	Created *Timestamp `json:"created,omitempty"`
 }
 
 // DailyPaper is one item of /api/daily_papers and /api/papers/search.
@@ -123,6 +143,13 @@ func NewPaper(p *model.Paper) Paper {
 		if a.StatusLastChangedAt != nil {
 			out.Authors[i].StatusLastChangedAt = ts(*a.StatusLastChangedAt)
 		}
+	}
+	if len(p.Categories) > 0 || len(p.Versions) > 0 {
+		a := &Arxiv{Categories: p.Categories, Comments: p.Comments, JournalRef: p.JournalRef, DOI: p.DOI, License: p.License}
+		for _, v := range p.Versions {
+			a.Versions = append(a.Versions, Version{Version: "v" + strconv.Itoa(v.Version), Created: ts(v.Created)})
+		}
+		out.Arxiv = a
 	}
 	if d := p.Daily; d != nil {
 		out.SubmittedOnDailyAt = ts(d.OnDailyAt)
