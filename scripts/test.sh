@@ -43,7 +43,9 @@ go test -race -shuffle=on -count=1 ./...
 
 if [ "$FUZZTIME" != "0" ]; then
 	echo "== fuzz ($FUZZTIME per target)"
-	for target in internal/hf:FuzzParse internal/latex:FuzzInline internal/model:FuzzParsePeriod internal/model:FuzzNormalizeArxivID; do
+	for target in internal/hf:FuzzParse internal/latex:FuzzInline internal/model:FuzzParsePeriod \
+		internal/model:FuzzNormalizeArxivID internal/arxiv:FuzzParseOAI internal/arxiv:FuzzParseAtom \
+		internal/arxiv:FuzzParseKaggleLine; do
 		pkg=${target%%:*}; fn=${target##*:}
 		go test -run='^$' -fuzz="^${fn}\$" -fuzztime="$FUZZTIME" "./$pkg"
 	done
