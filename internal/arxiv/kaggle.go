@@ -17,20 +17,28 @@ import (
 // A longer line is skipped without being held in memory.
 const MaxLineBytes = 4 << 20
 
-type kaggleRecord struct {
-	ID            string                              `json:"id"`
-	Submitter     *string                             `json:"submitter"`
-	Authors       string                              `json:"authors"`
-	Title         string                              `json:"title"`
-	Comments      *string                             `json:"comments"`
-	JournalRef    *string                             `json:"journal-ref"`
-	DOI           *string                             `json:"doi"`
-	ReportNo      *string                             `json:"report-no"`
-	Categories    string                              `json:"categories"`
-	License       *string                             `json:"license"`
-	Abstract      string                              `json:"abstract"`
-	Versions      []struct{ Version, Created string } `json:"versions"`
-	AuthorsParsed [][]string                          `json:"authors_parsed"`
+// KaggleRecord is one line of the Kaggle snapshot, as it is written.
+type KaggleRecord struct {
+	ID            string          `json:"id"`
+	Submitter     *string         `json:"submitter"`
+	Authors       string          `json:"authors"`
+	Title         string          `json:"title"`
+	Comments      *string         `json:"comments"`
+	JournalRef    *string         `json:"journal-ref"`
+	DOI           *string         `json:"doi"`
+	ReportNo      *string         `json:"report-no"`
+	Categories    string          `json:"categories"`
+	License       *string         `json:"license"`
+	Abstract      string          `json:"abstract"`
+	Versions      []KaggleVersion `json:"versions"`
+	UpdateDate    string          `json:"update_date,omitempty"`
+	AuthorsParsed [][]string      `json:"authors_parsed"`
+}
+
+// KaggleVersion is one entry of a KaggleRecord's versions.
+type KaggleVersion struct {
+	Version string `json:"version"`
+	Created string `json:"created"`
 }
 
 func str(p *string) string {
@@ -52,7 +60,7 @@ func ParseKaggleLine(line []byte) (*model.Paper, error) {
 }
 
 func parseKaggleLine(line []byte) (*model.Paper, error) {
-	var r kaggleRecord
+	var r KaggleRecord
 	if err := json.Unmarshal(line, &r); err != nil {
 		return nil, err
 	}

@@ -89,8 +89,13 @@ type rawMeta struct {
 		Date    string `xml:"date"`
 		Size    string `xml:"size"`
 	} `xml:"version"`
+	Authors string `xml:"authors"`
+	commonMeta
+}
+
+// commonMeta are the elements arXivRaw and arXiv share.
+type commonMeta struct {
 	Title      string `xml:"title"`
-	Authors    string `xml:"authors"`
 	Categories string `xml:"categories"`
 	Comments   string `xml:"comments"`
 	ReportNo   string `xml:"report-no"`
@@ -110,14 +115,7 @@ type arxMeta struct {
 		Suffix       string   `xml:"suffix"`
 		Affiliations []string `xml:"affiliation"`
 	} `xml:"authors>author"`
-	Title      string `xml:"title"`
-	Categories string `xml:"categories"`
-	Comments   string `xml:"comments"`
-	ReportNo   string `xml:"report-no"`
-	JournalRef string `xml:"journal-ref"`
-	DOI        string `xml:"doi"`
-	License    string `xml:"license"`
-	Abstract   string `xml:"abstract"`
+	commonMeta
 }
 
 type dcMeta struct {

@@ -63,7 +63,7 @@ var ingestCommands = map[string]func(context.Context, []string, Env) error{
 
 func runIngest(ctx context.Context, args []string, env Env) error {
 	if len(args) == 0 || ingestCommands[args[0]] == nil {
-		return fmt.Errorf("%w: quire ingest hf|oai|arxiv|kaggle [flags] ...", errUsage)
+		return fmt.Errorf("%w: quire ingest hf|oai|arxiv|kaggle [flags] (then the source's arguments)", errUsage)
 	}
 	return ingestCommands[args[0]](ctx, args[1:], env)
 }

@@ -38,10 +38,9 @@ type Scheduler struct {
 	Log *slog.Logger
 	Now func() time.Time
 
-	mu      sync.Mutex
-	jobs    map[string]*entry
-	wg      sync.WaitGroup
-	stopped bool
+	mu   sync.Mutex
+	jobs map[string]*entry
+	wg   sync.WaitGroup
 }
 
 type entry struct {

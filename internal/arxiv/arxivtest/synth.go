@@ -12,29 +12,9 @@ import (
 	"math/rand"
 	"os"
 	"strings"
+
+	"github.com/quire/quire/internal/arxiv"
 )
-
-type record struct {
-	ID            string     `json:"id"`
-	Submitter     *string    `json:"submitter"`
-	Authors       string     `json:"authors"`
-	Title         string     `json:"title"`
-	Comments      *string    `json:"comments"`
-	JournalRef    *string    `json:"journal-ref"`
-	DOI           *string    `json:"doi"`
-	ReportNo      *string    `json:"report-no"`
-	Categories    string     `json:"categories"`
-	License       *string    `json:"license"`
-	Abstract      string     `json:"abstract"`
-	Versions      []version  `json:"versions"`
-	UpdateDate    string     `json:"update_date"`
-	AuthorsParsed [][]string `json:"authors_parsed"`
-}
-
-type version struct {
-	Version string `json:"version"`
-	Created string `json:"created"`
-}
 
 // Templates reads real Kaggle lines to imitate.
 func Templates(path string) ([][]byte, error) {
@@ -55,10 +35,10 @@ func Templates(path string) ([][]byte, error) {
 // months), so ids are unique and sorted; text is recombined from the
 // templates' words, so lengths and vocabulary stay realistic.
 func Write(w io.Writer, templates [][]byte, n int, seed int64) error {
-	var recs []record
+	var recs []arxiv.KaggleRecord
 	var words []string
 	for _, t := range templates {
-		var r record
+		var r arxiv.KaggleRecord
 		if err := json.Unmarshal(t, &r); err != nil {
 			return err
 		}
@@ -80,7 +60,7 @@ func Write(w io.Writer, templates [][]byte, n int, seed int64) error {
 		r.Abstract = recombine(rng, words, len(strings.Fields(shape.Abstract)))
 		r.Versions = nil
 		for v := 1; v <= 1+rng.Intn(3); v++ {
-			r.Versions = append(r.Versions, version{Version: fmt.Sprintf("v%d", v),
+			r.Versions = append(r.Versions, arxiv.KaggleVersion{Version: fmt.Sprintf("v%d", v),
 				Created: fmt.Sprintf("Mon, %d Jan 2024 1%d:00:00 GMT", 1+v*3, v)})
 		}
 		if err := enc.Encode(&r); err != nil {
