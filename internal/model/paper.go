@@ -48,6 +48,9 @@ type Paper struct {
 	Submitter  string    // who submitted it to arXiv (a name, not an account)
 	Versions   []Version // oldest first
 
+	Hidden       bool   // hidden from lists by a moderator
+	LinksAddedBy string // the account that last set the code link or project page
+
 	UpdatedAt time.Time
 }
 

@@ -16,6 +16,10 @@ type Store interface {
 	PaperStore
 	OrganizationStore
 	IngestStore
+	AccountStore
+	VoteStore
+	CommentStore
+	CurationStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)
@@ -32,14 +36,17 @@ const (
 // PaperFilter selects papers for FindPapers and CountPapers. Zero fields do
 // not filter.
 type PaperFilter struct {
-	IDs          []string
-	From, To     model.Date // daily-list days, To exclusive
-	OnDaily      bool       // only papers submitted to the daily list
-	Submitter    string
-	Organization string
-	Sort         string // one of the Sort constants; SortSubmitted by default
-	Offset       int
-	Limit        int // 0 means no limit
+	IDs      []string
+	From, To model.Date // daily-list days, To exclusive
+	OnDaily  bool       // only papers submitted to the daily list
+	// IncludeHidden lists papers hidden by moderators too (lists by IDs
+	// always include them).
+	IncludeHidden bool
+	Submitter     string
+	Organization  string
+	Sort          string // one of the Sort constants; SortSubmitted by default
+	Offset        int
+	Limit         int // 0 means no limit
 }
 
 // UpsertResult counts what an upsert did.

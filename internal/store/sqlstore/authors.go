@@ -144,3 +144,11 @@ func (v versionJSON) model() model.Version {
 	}
 	return m
 }
+
+func marshalAuthors(as []authorJSON) string {
+	if len(as) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(as)
+	return string(b)
+}

@@ -13,7 +13,8 @@ import (
 	"github.com/quire/quire/internal/store"
 )
 
-const paperColumns = `p.id, p.title, p.summary, p.authors, p.published_at, p.upvotes, p.num_comments, p.discussion_id,
+const paperColumns = `p.id, p.title, p.summary, p.authors, p.published_at, p.upvotes + p.user_votes,
+	p.num_comments + p.user_comments, p.discussion_id, p.hidden_at IS NOT NULL, p.links_added_by,
 	p.github_repo, p.github_repo_added_by, p.github_stars, p.project_page,
 	p.ai_summary, p.ai_keywords, p.ai_summary_model, p.thumbnail, p.media_urls,
 	p.daily_date, p.submitted_at, p.on_daily_at, p.author_participating,
@@ -72,8 +73,8 @@ func (db *DB) PapersUpdatedSince(ctx context.Context, since time.Time, afterID s
 func (db *DB) DailyDays(ctx context.Context, d model.Date) (prev, next model.Date, err error) {
 	var p, n sql.NullString
 	err = db.R.QueryRowContext(ctx, `SELECT
-		(SELECT MAX(daily_date) FROM papers WHERE daily_date < $1),
-		(SELECT MIN(daily_date) FROM papers WHERE daily_date > $1)`, d.String()).Scan(&p, &n)
+		(SELECT MAX(daily_date) FROM papers WHERE daily_date < $1 AND hidden_at IS NULL),
+		(SELECT MIN(daily_date) FROM papers WHERE daily_date > $1 AND hidden_at IS NULL)`, d.String()).Scan(&p, &n)
 	if err != nil {
 		return prev, next, fmt.Errorf("store: days around %s: %w", d, err)
 	}
@@ -89,7 +90,7 @@ func (db *DB) DailyDays(ctx context.Context, d model.Date) (prev, next model.Dat
 // LatestDailyDay implements store.PaperStore.
 func (db *DB) LatestDailyDay(ctx context.Context) (model.Date, error) {
 	var s sql.NullString
-	if err := db.R.QueryRowContext(ctx, `SELECT MAX(daily_date) FROM papers`).Scan(&s); err != nil {
+	if err := db.R.QueryRowContext(ctx, `SELECT MAX(daily_date) FROM papers WHERE hidden_at IS NULL`).Scan(&s); err != nil {
 		return model.Date{}, fmt.Errorf("store: latest day: %w", err)
 	}
 	if !s.Valid {
@@ -115,6 +116,9 @@ func paperWhere(f store.PaperFilter) (string, []any) {
 	if f.OnDaily {
 		conds = append(conds, "p.daily_date IS NOT NULL")
 	}
+	if !f.IncludeHidden && len(f.IDs) == 0 {
+		conds = append(conds, "p.hidden_at IS NULL")
+	}
 	if !f.From.IsZero() {
 		conds = append(conds, "p.daily_date >= "+arg(f.From.String()))
 	}
@@ -136,7 +140,7 @@ func paperWhere(f store.PaperFilter) (string, []any) {
 func paperOrder(sort string) string {
 	switch sort {
 	case store.SortUpvotes:
-		return " ORDER BY p.upvotes DESC, p.submitted_at DESC, p.id DESC"
+		return " ORDER BY p.upvotes + p.user_votes DESC, p.submitted_at DESC, p.id DESC"
 	case store.SortPublished:
 		return " ORDER BY p.published_at DESC, p.id DESC"
 	}
@@ -197,6 +201,7 @@ func scanPaper(rows *sql.Rows) (*model.Paper, []authorJSON, error) {
 		uPro                                       sql.NullBool
 	)
 	if err := rows.Scan(&p.ID, &p.Title, &p.Summary, &authors, &published, &p.Upvotes, &p.NumComments, &p.DiscussionID,
+		&p.Hidden, &p.LinksAddedBy,
 		&p.GithubRepo, &p.GithubRepoAddedBy, &stars, &p.ProjectPage,
 		&p.AISummary, &keywords, &p.AISummaryModel, &p.Thumbnail, &media,
 		&day, &submitted, &onDaily, &participating,

@@ -212,11 +212,7 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (boo
 			}
 		}
 	}
-	authorsText := "[]"
-	if len(authors) > 0 {
-		b, _ := json.Marshal(authors)
-		authorsText = string(b)
-	}
+	authorsText := marshalAuthors(authors)
 	if w.source == sourceArxiv {
 		return old.exists, w.writeArxiv(ctx, p, old, authorsText, authorsSource, now)
 	}

@@ -37,6 +37,11 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SourcesDoNotOverwrite", testSourcesDoNotOverwrite},
 		{"CheckpointsAreAtomic", testCheckpointsAreAtomic},
 		{"IngestRuns", testIngestRuns},
+		{"Accounts", testAccounts},
+		{"SessionsAndTokens", testSessionsAndTokens},
+		{"Votes", testVotes},
+		{"Comments", testComments},
+		{"Curation", testCuration},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

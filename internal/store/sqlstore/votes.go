@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+)
+
+// Vote implements store.VoteStore. The primary key (user, paper) makes a
+// second vote a no-op even when requests race; the counter moves only when
+// a row was really added.
+func (db *DB) Vote(ctx context.Context, user, paperID string) (bool, error) {
+	return db.toggleVote(ctx, user, paperID, true)
+}
+
+// Unvote implements store.VoteStore.
+func (db *DB) Unvote(ctx context.Context, user, paperID string) (bool, error) {
+	return db.toggleVote(ctx, user, paperID, false)
+}
+
+func (db *DB) toggleVote(ctx context.Context, user, paperID string, on bool) (bool, error) {
+	var changed bool
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM papers WHERE id = $1`, paperID).Scan(&one); isNotFound(err) {
+			return model.Errorf(model.ENOTFOUND, "paper %s not found", paperID)
+		} else if err != nil {
+			return err
+		}
+		var res sql.Result
+		var err error
+		delta := 1
+		if on {
+			res, err = tx.ExecContext(ctx, `INSERT INTO votes (user_name, paper_id, created_at) VALUES ($1,$2,$3)
+				ON CONFLICT (user_name, paper_id) DO NOTHING`, user, paperID, db.Now().UnixMilli())
+		} else {
+			delta = -1
+			res, err = tx.ExecContext(ctx, `DELETE FROM votes WHERE user_name = $1 AND paper_id = $2`, user, paperID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: vote: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		changed = true
+		_, err = tx.ExecContext(ctx, `UPDATE papers SET user_votes = user_votes + $1, updated_at = $2 WHERE id = $3`,
+			delta, db.Now().UnixMilli(), paperID)
+		return err
+	})
+	return changed, err
+}
+
+// Voted implements store.VoteStore.
+func (db *DB) Voted(ctx context.Context, user string, paperIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if user == "" || len(paperIDs) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(paperIDs))
+	args := []any{user}
+	for i, id := range paperIDs {
+		ph[i] = fmt.Sprintf("$%d", i+2)
+		args = append(args, id)
+	}
+	rows, err := db.R.QueryContext(ctx, `SELECT paper_id FROM votes WHERE user_name = $1 AND paper_id IN (`+
+		strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: voted: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// VotesSince implements store.VoteStore.
+func (db *DB) VotesSince(ctx context.Context, t time.Time) (map[string][]time.Time, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT paper_id, created_at FROM votes WHERE created_at >= $1`, t.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("store: votes since: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]time.Time{}
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], time.UnixMilli(at).UTC())
+	}
+	return out, rows.Err()
+}
