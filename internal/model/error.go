@@ -10,10 +10,13 @@ import (
 // Error codes. Callers switch on these, never on message text, so that the
 // store, the core and the HTTP layer agree on what went wrong.
 const (
-	EINVALID  = "invalid"   // the caller sent something malformed
-	ENOTFOUND = "not_found" // the thing asked for does not exist
-	ECONFLICT = "conflict"  // the change clashes with existing state
-	EINTERNAL = "internal"  // anything else; details are logged, not shown
+	EINVALID   = "invalid"      // the caller sent something malformed
+	ENOTFOUND  = "not_found"    // the thing asked for does not exist
+	ECONFLICT  = "conflict"     // the change clashes with existing state
+	EUNAUTH    = "unauthorized" // the caller must log in
+	EFORBIDDEN = "forbidden"    // the caller may not do this
+	ELIMIT     = "rate_limited" // too many requests; try later
+	EINTERNAL  = "internal"     // anything else; details are logged, not shown
 )
 
 // Error is an application error with a code and a message that is safe to show

@@ -21,6 +21,12 @@ func Status(err error) int {
 		return http.StatusNotFound
 	case model.ECONFLICT:
 		return http.StatusConflict
+	case model.EUNAUTH:
+		return http.StatusUnauthorized
+	case model.EFORBIDDEN:
+		return http.StatusForbidden
+	case model.ELIMIT:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
