@@ -65,11 +65,18 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("search index ready", slog.Int("papers", m.Index.Len()), slog.Duration("took", time.Since(start)))
 
 	papers := &core.Papers{Store: db, Search: m.Index, Log: m.Log, Now: time.Now}
+	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: ui.SessionTTL}
+	fetcher := &ingest.Fetcher{Client: arxivClient(m.Config, m.Log), Store: db, Endpoint: m.Config.QueryEndpoint, Log: m.Log}
+	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now,
+		Fetch: func(ctx context.Context, id string) error {
+			_, err := fetcher.Fetch(ctx, []string{id})
+			return err
+		}}
 	m.Jobs = scheduler.New(m.Log)
 	if len(m.Config.ArxivSets) > 0 {
 		m.Jobs.Add(m.harvestJob())
 	}
-	srv, err := web.New(web.Options{Papers: papers, Log: m.Log, SiteName: m.Config.SiteName,
+	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: m.Log, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheEntries: m.Config.CacheSize, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets})
 	if err != nil {

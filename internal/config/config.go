@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quire/quire/internal/core"
 )
 
 // Config is the whole configuration.
@@ -27,6 +29,10 @@ type Config struct {
 	CacheSize  int    // response cache entries; 0 disables the cache
 	AdminToken string // enables /admin
 
+	SubmitWindow  time.Duration // papers can be submitted this long after their first version
+	SubmitCap     int           // submissions per user per 24 h
+	MinAccountAge time.Duration // before an account may submit
+
 	// arXiv
 	OAIEndpoint   string
 	QueryEndpoint string
@@ -40,7 +46,8 @@ type Config struct {
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheSize: 4096, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
-		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second}
+		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
+		SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5}
 }
 
 // DBPath is the SQLite database file.
@@ -70,6 +77,9 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
 		c.ArxivSets = splitList(v)
 		return nil
 	})
+	fs.DurationVar(&c.SubmitWindow, "submit-window", envDuration(getenv, "QUIRE_SUBMIT_WINDOW", c.SubmitWindow), "papers can be submitted within this time of their first arXiv version (env QUIRE_SUBMIT_WINDOW)")
+	fs.IntVar(&c.SubmitCap, "submit-cap", envInt(getenv, "QUIRE_SUBMIT_CAP", c.SubmitCap), "submissions per user per 24 hours, 0 for no cap (env QUIRE_SUBMIT_CAP)")
+	fs.DurationVar(&c.MinAccountAge, "min-account-age", envDuration(getenv, "QUIRE_MIN_ACCOUNT_AGE", c.MinAccountAge), "how old an account must be to submit (env QUIRE_MIN_ACCOUNT_AGE)")
 	fs.StringVar(&c.AdminToken, "admin-token", env(getenv, "QUIRE_ADMIN_TOKEN", c.AdminToken), "password of the /admin page; empty disables it (env QUIRE_ADMIN_TOKEN)")
 	if v := getenv("QUIRE_ARXIV_SETS"); v != "" {
 		c.ArxivSets = splitList(v)
@@ -179,4 +189,9 @@ func (c Config) UserAgent(version string) string {
 		ua += "; mailto:" + c.ArxivContact
 	}
 	return ua + ")"
+}
+
+// SubmitRules are the daily-list rules in the form the core uses.
+func (c Config) SubmitRules() core.SubmitRules {
+	return core.SubmitRules{Window: c.SubmitWindow, DailyCap: c.SubmitCap, MinAccountAge: c.MinAccountAge}
 }

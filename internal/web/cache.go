@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/quire/quire/internal/web/auth"
 )
 
 // versioner is what the cache needs of the store.
@@ -48,7 +50,8 @@ func newCache(store versioner, max int, log *slog.Logger) *cache {
 
 func (c *cache) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
+		// Personal answers (logged in, or an API token) are never cached.
+		if r.Method != http.MethodGet || auth.HasSessionCookie(r) || r.Header.Get("Authorization") != "" {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -14,16 +14,20 @@ import (
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/web/api"
+	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/feed"
 	"github.com/quire/quire/internal/web/ui"
 )
 
 // Options configure the server.
 type Options struct {
-	Papers   *core.Papers
-	Log      *slog.Logger
-	SiteName string
-	BaseURL  string
+	Papers    *core.Papers
+	Accounts  *core.Accounts
+	Community *core.Community
+	Limits    auth.Limits // nil: auth.DefaultLimits
+	Log       *slog.Logger
+	SiteName  string
+	BaseURL   string
 	// CacheEntries bounds the response cache; 0 disables it.
 	CacheEntries int
 	// AdminToken enables /admin (HTTP Basic, the token as password).
@@ -39,6 +43,7 @@ type Server struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 	cache    *cache
+	handler  http.Handler
 }
 
 // New builds the server and checks every template.
@@ -52,18 +57,33 @@ func New(opts Options) (*Server, error) {
 	if opts.CacheEntries > 0 {
 		s.cache = newCache(opts.Papers.Store, opts.CacheEntries, opts.Log)
 	}
-	pages, err := ui.New(opts.Papers, opts.Log, opts.SiteName)
+	if opts.Limits == nil {
+		opts.Limits = auth.DefaultLimits
+	}
+	limiter := auth.NewLimiter(opts.Limits)
+	pages, err := ui.New(opts.Papers, opts.Accounts, opts.Community, limiter, opts.Log, opts.SiteName)
 	if err != nil {
 		return nil, err
 	}
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
 	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets)
+	pages.ActionRoutes(uncached)
 	pages.Routes(cached)
-	(&api.Handler{Papers: opts.Papers, Log: opts.Log}).Routes(cached)
+	apis := &api.Handler{Papers: opts.Papers, Community: opts.Community, Limiter: limiter, Log: opts.Log}
+	apis.Routes(cached)
+	apis.WriteRoutes(uncached)
 	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL}).Routes(cached)
 	s.handle("GET /healthz", s.healthz, false)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	// Every state change from a browser must come from this site's own
+	// pages: cross-origin POST/DELETE are refused (Sec-Fetch-Site / Origin).
+	// Clients with a Bearer token send neither header and pass.
+	var h http.Handler = s.mux
+	if opts.Accounts != nil {
+		h = auth.Middleware(opts.Accounts, h)
+	}
+	s.handler = http.NewCrossOriginProtection().Handler(h)
 	return s, nil
 }
 
@@ -83,7 +103,7 @@ func (s *Server) handle(pattern string, fn http.HandlerFunc, cacheable bool) {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w.Header())
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

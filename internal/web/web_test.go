@@ -16,6 +16,7 @@ import (
 	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
 	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/web"
+	"github.com/quire/quire/internal/web/auth"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -42,8 +43,10 @@ func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
 	}
 	ix := search.New(db)
 	papers := &core.Papers{Store: db, Search: ix, Log: quiet, Now: time.Now}
-	srv, err := web.New(web.Options{Papers: papers, Log: quiet, SiteName: "quire", BaseURL: "https://papers.example.org",
-		CacheEntries: cache})
+	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: time.Hour}
+	community := &core.Community{Store: db, Rules: core.DefaultSubmitRules, Now: time.Now}
+	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
+		BaseURL: "https://papers.example.org", CacheEntries: cache, Limits: testLimits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,4 +77,11 @@ func (ts *testServer) getJSON(t testing.TB, path string, v any) *http.Response {
 		t.Fatalf("GET %s: %v\n%s", path, err, body)
 	}
 	return res
+}
+
+// testLimits are tight enough that the 429 tests reach them quickly.
+var testLimits = auth.Limits{
+	"login": {Burst: 5, Every: time.Minute}, "signup": {Burst: 20, Every: time.Minute},
+	"vote": {Burst: 30, Every: time.Minute}, "submit": {Burst: 20, Every: time.Minute},
+	"comment": {Burst: 5, Every: time.Minute},
 }

@@ -8,13 +8,16 @@ import (
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/response"
 )
 
 // Handler serves the JSON API.
 type Handler struct {
-	Papers *core.Papers
-	Log    *slog.Logger
+	Papers    *core.Papers
+	Community *core.Community
+	Limiter   *auth.Limiter
+	Log       *slog.Logger
 }
 
 // Routes registers the API on mux through handle, which adds the server's

@@ -28,8 +28,11 @@ func (h *Handler) funcs() template.FuncMap {
 		"periodURL": periodURL,
 		"authors":   authorSummary,
 		"query":     url.QueryEscape,
-		"initials":  initials,
-		"repoName":  func(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "github.com/") },
+		"commentCtx": func(c *commentView, p any) map[string]any {
+			return map[string]any{"C": c, "P": p}
+		},
+		"initials": initials,
+		"repoName": func(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "github.com/") },
 	}
 }
 

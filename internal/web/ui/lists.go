@@ -14,7 +14,7 @@ const ListPageSize = 100
 // listData is the view model of a day, week or month.
 type listData struct {
 	Period     model.Period
-	Papers     []*model.Paper
+	Papers     []cardView
 	Prev, Next *model.Period // nearest periods that have papers
 	Before     model.Date    // nearest days with papers, for empty periods
 	After      model.Date
@@ -69,7 +69,12 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, p model.Period) {
 		h.fail(w, r, err)
 		return
 	}
-	d := &listData{Period: p, Papers: papers, Tabs: tabs(p)}
+	cards, err := h.cards(r, papers)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := &listData{Period: p, Papers: cards, Tabs: tabs(p)}
 	before, _, err := h.Papers.Store.DailyDays(ctx, p.Start)
 	if err != nil {
 		h.fail(w, r, err)
@@ -113,6 +118,11 @@ func (h *Handler) trending(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	cards, err := h.cards(r, papers)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, "list", page{Title: "Trending Papers", Nav: "trending", Feeds: dailyFeeds(),
-		Data: &listData{Papers: papers, Trending: true, Formula: core.TrendingFormula}})
+		Data: &listData{Papers: cards, Trending: true, Formula: core.TrendingFormula}})
 }

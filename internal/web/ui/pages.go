@@ -14,7 +14,12 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, "paper", page{Title: p.Title, Data: p})
+	d, err := h.paperView(r, p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "paper", page{Title: p.Title, Data: d})
 }
 
 // SearchLimit is how many results the search page shows.
@@ -22,7 +27,7 @@ const SearchLimit = 50
 
 type searchData struct {
 	Query   string
-	Papers  []*model.Paper
+	Papers  []cardView
 	Message string
 }
 
@@ -47,13 +52,16 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d.Papers = papers
+	if d.Papers, err = h.cards(r, papers); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, "search", p)
 }
 
 type orgData struct {
 	Org    *model.Organization
-	Papers []*model.Paper
+	Papers []cardView
 }
 
 func (h *Handler) org(w http.ResponseWriter, r *http.Request) {
@@ -71,7 +79,12 @@ func (h *Handler) org(w http.ResponseWriter, r *http.Request) {
 	if title == "" {
 		title = o.Name
 	}
-	h.render(w, r, "org", page{Title: title, Nav: "orgs", Data: &orgData{Org: o, Papers: papers}})
+	cards, err := h.cards(r, papers)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "org", page{Title: title, Nav: "orgs", Data: &orgData{Org: o, Papers: cards}})
 }
 
 func (h *Handler) orgs(w http.ResponseWriter, r *http.Request) {

@@ -9,22 +9,27 @@ import (
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/response"
 )
 
 // Handler serves the HTML pages.
 type Handler struct {
-	Papers   *core.Papers
-	Log      *slog.Logger
-	SiteName string
+	Papers    *core.Papers
+	Accounts  *core.Accounts
+	Community *core.Community
+	Limiter   *auth.Limiter
+	Log       *slog.Logger
+	SiteName  string
 
 	assets *assets
 	views  *engine
 }
 
 // New loads the assets and parses every template.
-func New(papers *core.Papers, log *slog.Logger, siteName string) (*Handler, error) {
-	h := &Handler{Papers: papers, Log: log, SiteName: siteName}
+func New(papers *core.Papers, accounts *core.Accounts, community *core.Community, limiter *auth.Limiter,
+	log *slog.Logger, siteName string) (*Handler, error) {
+	h := &Handler{Papers: papers, Accounts: accounts, Community: community, Limiter: limiter, Log: log, SiteName: siteName}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -33,6 +38,13 @@ func New(papers *core.Papers, log *slog.Logger, siteName string) (*Handler, erro
 		return nil, err
 	}
 	return h, nil
+}
+
+// ActionRoutes registers the pages and forms of accounts and the community;
+// their answers depend on who asks, so they are never cached.
+func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc)) {
+	h.accountRoutes(handle)
+	h.communityRoutes(handle)
 }
 
 // Routes registers the pages.
@@ -53,6 +65,8 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 // page is what every view gets: the site name, the page title and its
 // feeds, plus the view's own data.
 type page struct {
+	User   *model.Account // the viewer, nil when anonymous
+	Path   string
 	Site   string
 	Title  string
 	Query  string
@@ -76,6 +90,7 @@ func dailyFeeds() []feedLink {
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p page) {
 	p.Site = h.SiteName
+	p.User, p.Path = auth.Account(r), r.URL.Path
 	if p.Status == 0 {
 		p.Status = http.StatusOK
 	}
@@ -92,6 +107,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	response.LogIfInternal(h.Log, r, err)
 	status := response.Status(err)
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/login?next="+queryEscape(r.URL.Path), http.StatusSeeOther)
+		return
+	}
 	h.render(w, r, "error", page{Title: http.StatusText(status), Status: status,
 		Data: map[string]any{"Status": status, "Message": model.ErrorMessage(err)}})
 }

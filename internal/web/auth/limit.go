@@ -1,0 +1,105 @@
+package auth
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/quire/quire/internal/model"
+)
+
+// Limit is one rate: Burst actions at once, refilled at Every.
+type Limit struct {
+	Burst int
+	Every time.Duration
+}
+
+// Limits are the rates per action, applied per IP and per account.
+type Limits map[string]Limit
+
+// DefaultLimits are generous for people and tight for scripts.
+var DefaultLimits = Limits{
+	"login":   {Burst: 10, Every: 30 * time.Second},
+	"signup":  {Burst: 5, Every: 10 * time.Minute},
+	"vote":    {Burst: 60, Every: 2 * time.Second},
+	"submit":  {Burst: 10, Every: 5 * time.Minute},
+	"comment": {Burst: 10, Every: 30 * time.Second},
+}
+
+// Limiter keeps a token bucket per (action, key).
+type Limiter struct {
+	limits Limits
+	mu     sync.Mutex
+	seen   map[string]*entry
+	sweep  time.Time
+}
+
+type entry struct {
+	l    *rate.Limiter
+	used time.Time
+}
+
+// NewLimiter returns a limiter for the given limits.
+func NewLimiter(l Limits) *Limiter { return &Limiter{limits: l, seen: map[string]*entry{}} }
+
+// Allow takes one token for action from every key's bucket; when one is
+// empty it returns an ELIMIT error and how long to wait.
+func (lm *Limiter) Allow(action string, keys ...string) (time.Duration, error) {
+	lim, ok := lm.limits[action]
+	if !ok || lm == nil {
+		return 0, nil
+	}
+	lm.mu.Lock()
+	defer lm.mu.Unlock()
+	now := time.Now()
+	lm.gc(now)
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		e := lm.seen[action+"|"+k]
+		if e == nil {
+			e = &entry{l: rate.NewLimiter(rate.Every(lim.Every), lim.Burst)}
+			lm.seen[action+"|"+k] = e
+		}
+		e.used = now
+		if r := e.l.ReserveN(now, 1); !r.OK() || r.DelayFrom(now) > 0 {
+			wait := r.DelayFrom(now)
+			r.CancelAt(now)
+			return wait, model.Errorf(model.ELIMIT, "too many %s attempts; try again in %d s", action, int(math.Ceil(wait.Seconds())))
+		}
+	}
+	return 0, nil
+}
+
+// gc drops idle buckets every minute so the map does not grow forever.
+func (lm *Limiter) gc(now time.Time) {
+	if now.Sub(lm.sweep) < time.Minute {
+		return
+	}
+	lm.sweep = now
+	for k, e := range lm.seen {
+		if now.Sub(e.used) > time.Hour {
+			delete(lm.seen, k)
+		}
+	}
+}
+
+// RetryAfter sets the Retry-After header for a wait.
+func RetryAfter(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(wait, time.Second).Seconds()))))
+}
+
+// ClientIP is the remote address without its port.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

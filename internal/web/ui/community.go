@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/quire/quire/internal/markdown"
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+	"github.com/quire/quire/internal/web/auth"
+)
+
+func (h *Handler) communityRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /papers/submit", func(w http.ResponseWriter, r *http.Request) {
+		if h.needLogin(w, r) != nil {
+			h.form(w, r, "submit", "Submit a paper", &formData{})
+		}
+	})
+	handle("POST /papers/submit", h.submit)
+	handle("POST /papers/{id}/upvote", h.vote)
+	handle("POST /papers/{id}/comments", h.comment)
+	handle("POST /papers/{id}/links", h.links)
+	handle("POST /papers/{id}/claim", h.claim)
+	handle("POST /papers/{id}/hide", h.hidePaper)
+	handle("POST /comments/{id}/edit", h.commentAction("edit"))
+	handle("POST /comments/{id}/delete", h.commentAction("delete"))
+	handle("POST /comments/{id}/hide", h.commentAction("hide"))
+	handle("POST /comments/{id}/unhide", h.commentAction("unhide"))
+	handle("GET /u/{name}", h.profile)
+	handle("GET /moderation", h.moderation)
+	handle("POST /moderation/claims/{id}", h.decideClaim)
+	handle("POST /moderation/suspend", h.suspend)
+	handle("POST /orgs", h.createOrg)
+}
+
+// back redirects to the page the form was on, or to fallback.
+func back(w http.ResponseWriter, r *http.Request, fallback string) {
+	to := r.PostFormValue("back")
+	if to == "" || to[0] != '/' || (len(to) > 1 && (to[1] == '/' || to[1] == '\\')) {
+		to = fallback
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil || h.limited(w, r, "submit", a.Name) {
+		return
+	}
+	id := r.PostFormValue("paper_id")
+	p, err := h.Community.Submit(r.Context(), a, id, r.PostFormValue("organization"))
+	if err != nil {
+		h.form(w, r, "submit", "Submit a paper", &formData{Error: model.ErrorMessage(err), Values: map[string]string{"paper_id": id}})
+		return
+	}
+	http.Redirect(w, r, "/papers/"+p.ID, http.StatusSeeOther)
+}
+
+func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil || h.limited(w, r, "vote", a.Name) {
+		return
+	}
+	if _, err := h.Community.Vote(r.Context(), a, r.PathValue("id"), r.PostFormValue("on") != "0"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	back(w, r, "/papers/"+r.PathValue("id"))
+}
+
+func (h *Handler) comment(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil || h.limited(w, r, "comment", a.Name) {
+		return
+	}
+	parent, _ := strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
+	c, err := h.Community.Comment(r.Context(), a, r.PathValue("id"), parent, r.PostFormValue("body"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/papers/"+c.PaperID+"#c"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+}
+
+func (h *Handler) commentAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := h.needLogin(w, r)
+		if a == nil {
+			return
+		}
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		c, err := h.Papers.Store.FindComment(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		switch action {
+		case "edit":
+			err = h.Community.EditComment(r.Context(), a, id, r.PostFormValue("body"))
+		case "delete":
+			err = h.Community.DeleteComment(r.Context(), a, id)
+		default:
+			err = h.Community.HideComment(r.Context(), a, id, action == "hide", r.PostFormValue("reason"))
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/papers/"+c.PaperID+"#c"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	}
+}
+
+func (h *Handler) links(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	if err := h.Community.SetLinks(r.Context(), a, r.PathValue("id"), r.PostFormValue("github"), r.PostFormValue("project")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	back(w, r, "/papers/"+r.PathValue("id"))
+}
+
+func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	pos, _ := strconv.Atoi(r.PostFormValue("position"))
+	if err := h.Community.Claim(r.Context(), a, r.PathValue("id"), pos); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	back(w, r, "/papers/"+r.PathValue("id"))
+}
+
+func (h *Handler) hidePaper(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	if err := h.Community.HidePaper(r.Context(), a, r.PathValue("id"), r.PostFormValue("hidden") != "0", r.PostFormValue("reason")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	back(w, r, "/papers/"+r.PathValue("id"))
+}
+
+// commentView is a comment ready for the page.
+type commentView struct {
+	*model.Comment
+	HTML    template.HTML
+	Replies []*commentView
+}
+
+// paperData is the paper page: the paper, its comments, and what the
+// viewer may do.
+type paperData struct {
+	*model.Paper
+	Comments  []*commentView
+	Voted     bool
+	Viewer    *model.Account
+	CanLinks  bool
+	Moderator bool
+}
+
+func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error) {
+	a := auth.Account(r)
+	d := &paperData{Paper: p, Viewer: a, Moderator: a.IsModerator()}
+	cs, err := h.Papers.Store.FindComments(r.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*commentView{}
+	for _, c := range cs {
+		v := &commentView{Comment: c}
+		if c.Visible() {
+			v.HTML = markdown.HTML(c.Body)
+		}
+		byID[c.ID] = v
+		if parent := byID[c.ParentID]; parent != nil {
+			parent.Replies = append(parent.Replies, v)
+		} else {
+			d.Comments = append(d.Comments, v)
+		}
+	}
+	if a != nil {
+		voted, err := h.Papers.Store.Voted(r.Context(), a.Name, []string{p.ID})
+		if err != nil {
+			return nil, err
+		}
+		d.Voted = voted[p.ID]
+		d.CanLinks = canLinks(a, p)
+	}
+	return d, nil
+}
+
+func (h *Handler) profile(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	acct, err := h.Papers.Store.FindAccount(r.Context(), name)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ids, err := h.Papers.Store.ClaimedPapers(r.Context(), name)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var papers []*model.Paper
+	if len(ids) > 0 {
+		if papers, err = h.Papers.Store.FindPapers(r.Context(), store.PaperFilter{IDs: ids, Sort: store.SortPublished}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	submitted, err := h.Papers.Store.FindPapers(r.Context(), store.PaperFilter{Submitter: name, Limit: 100})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	authored, err := h.cards(r, papers)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	subs, err := h.cards(r, submitted)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "user", page{Title: name, Data: map[string]any{"Account": acct, "Authored": authored, "Submitted": subs}})
+}
+
+func (h *Handler) moderation(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	if !a.IsModerator() {
+		h.fail(w, r, model.Errorf(model.EFORBIDDEN, "only moderators can see this page"))
+		return
+	}
+	claims, err := h.Papers.Store.FindClaims(r.Context(), model.ClaimPending)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	actions, err := h.Papers.Store.RecentModActions(r.Context(), 100)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "moderation", page{Title: "Moderation", Data: map[string]any{"Claims": claims, "Actions": actions}})
+}
+
+func (h *Handler) decideClaim(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := h.Community.DecideClaim(r.Context(), a, id, r.PostFormValue("approve") == "1"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+}
+
+func (h *Handler) suspend(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	if err := h.Community.Suspend(r.Context(), a, r.PostFormValue("user"), r.PostFormValue("suspend") != "0", r.PostFormValue("reason")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+}
+
+func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	name := r.PostFormValue("name")
+	if err := h.Community.CreateOrganization(r.Context(), a, name, r.PostFormValue("fullname")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orgs/"+name, http.StatusSeeOther)
+}
