@@ -30,7 +30,9 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
 		{"migrate", "apply pending database migrations and exit", runMigrate},
-		{"ingest", "import papers: ingest hf PATH...", runIngest},
+		{"ingest", "import papers: ingest hf|oai|arxiv|kaggle …", runIngest},
+		{"user", "manage accounts: user add NAME --email E [--admin], user passwd NAME", runUser},
+		{"token", "print a new API token: token create NAME", runToken},
 		{"version", "print the version", func(_ context.Context, _ []string, env Env) error {
 			fmt.Fprintln(env.Stdout, "quire", Version)
 			return nil

@@ -193,3 +193,31 @@ func TestServeStopsOnSignal(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestUserAndTokenCommands(t *testing.T) {
+	data := t.TempDir()
+	runIn := func(stdin string, args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		env := cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+		return cli.Run(context.Background(), args, env), out.String(), errOut.String()
+	}
+	if code, out, errOut := runIn("s3cret-pass\n", "user", "add", "--data", data, "--email", "ann@example.org", "--admin", "ann"); code != 0 || !strings.Contains(out, "created admin ann") {
+		t.Fatalf("user add: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runIn("short\n", "user", "add", "--data", data, "--email", "bob@example.org", "bob"); code == 0 || !strings.Contains(errOut, "at least 8") {
+		t.Errorf("short password accepted: %d %s", code, errOut)
+	}
+	if code, _, errOut := runIn("another-pass\n", "user", "add", "--data", data, "--email", "ANN@example.org", "ann2"); code == 0 || !strings.Contains(errOut, "already taken") {
+		t.Errorf("duplicate e-mail: %d %s", code, errOut)
+	}
+	code, out, _ := runIn("", "token", "create", "--data", data, "ann")
+	if code != 0 || !strings.HasPrefix(out, "qt_") {
+		t.Fatalf("token create: %d %q", code, out)
+	}
+	if code, out, _ := runIn("new-password-1\n", "user", "passwd", "--data", data, "ann"); code != 0 || !strings.Contains(out, "changed") {
+		t.Errorf("passwd: %d %s", code, out)
+	}
+	if code, _, errOut := runIn("", "token", "create", "--data", data, "nobody"); code == 0 || !strings.Contains(errOut, "no account") {
+		t.Errorf("token for unknown user: %d %s", code, errOut)
+	}
+}

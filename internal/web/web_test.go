@@ -23,12 +23,17 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 type testServer struct {
 	*httptest.Server
-	DB *sqlstore.DB
+	DB       *sqlstore.DB
+	Accounts *core.Accounts
 }
 
 // newTestServer serves the real router over a temporary SQLite store holding
 // the given Hugging Face responses.
 func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
+	return newServerWithRules(t, cache, core.DefaultSubmitRules, paths...)
+}
+
+func newServerWithRules(t testing.TB, cache int, rules core.SubmitRules, paths ...string) *testServer {
 	t.Helper()
 	db := sqlitetest.MustOpen(t)
 	ctx := context.Background()
@@ -44,7 +49,7 @@ func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
 	ix := search.New(db)
 	papers := &core.Papers{Store: db, Search: ix, Log: quiet, Now: time.Now}
 	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: time.Hour}
-	community := &core.Community{Store: db, Rules: core.DefaultSubmitRules, Now: time.Now}
+	community := &core.Community{Store: db, Rules: rules, Now: time.Now}
 	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
 		BaseURL: "https://papers.example.org", CacheEntries: cache, Limits: testLimits})
 	if err != nil {
@@ -52,7 +57,7 @@ func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, DB: db}
+	return &testServer{Server: ts, DB: db, Accounts: accounts}
 }
 
 // get fetches path and returns the response with its body read.
