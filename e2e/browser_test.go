@@ -39,6 +39,13 @@ func chromium(t *testing.T) string {
 // browser starts the real server with the demo corpus and a headless
 // Chromium, and returns a tab context and the server's URL.
 func browser(t *testing.T) (context.Context, string) {
+	ctx, m := browserMain(t)
+	return ctx, m.URL()
+}
+
+// browserMain is browser, also returning the running server for tests
+// that set up data.
+func browserMain(t *testing.T) (context.Context, *cli.Main) {
 	t.Helper()
 	exe := chromium(t)
 	cfg := config.Default()
@@ -60,7 +67,7 @@ func browser(t *testing.T) (context.Context, string) {
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
-	return ctx, m.URL()
+	return ctx, m
 }
 
 func artifacts(t *testing.T) string {

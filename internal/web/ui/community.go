@@ -159,11 +159,11 @@ type commentView struct {
 // viewer may do.
 type paperData struct {
 	*model.Paper
-	Comments  []*commentView
-	Voted     bool
-	Viewer    *model.Account
-	CanLinks  bool
-	Moderator bool
+	Discussion []*commentView // not "Comments": that is the paper's arXiv comments field
+	Voted      bool
+	Viewer     *model.Account
+	CanLinks   bool
+	Moderator  bool
 }
 
 func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error) {
@@ -183,7 +183,7 @@ func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error)
 		if parent := byID[c.ParentID]; parent != nil {
 			parent.Replies = append(parent.Replies, v)
 		} else {
-			d.Comments = append(d.Comments, v)
+			d.Discussion = append(d.Discussion, v)
 		}
 	}
 	if a != nil {
