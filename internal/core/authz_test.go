@@ -67,3 +67,14 @@ func TestPasswords(t *testing.T) {
 		t.Error("hashes are not salted")
 	}
 }
+
+func TestTrendingScore(t *testing.T) {
+	week := TrendingWindows["week"]
+	h := time.Hour
+	fresh := TrendingScore([]time.Duration{h, 2 * h, 3 * h}, 0, 0, week)
+	stale := TrendingScore([]time.Duration{100 * h, 120 * h, 150 * h}, 0, 0, week)
+	imported := TrendingScore(nil, 3, 42*h, week) // one half-life
+	if !(fresh > imported && imported > stale) || imported < 1.49 || imported > 1.51 {
+		t.Errorf("fresh %.2f, imported %.2f (want 1.5), stale %.2f", fresh, imported, stale)
+	}
+}

@@ -37,7 +37,8 @@ type ListQuery struct {
 	Submitter    string
 	Organization string
 	Sort         string
-	Page         int // 0-based
+	Window       string // trending: day, week (default) or month
+	Page         int    // 0-based
 	Limit        int
 }
 
@@ -69,23 +70,36 @@ func trim(ps []*model.Paper, limit int) ([]*model.Paper, bool, error) {
 	return ps, false, nil
 }
 
-// TrendingWindow is how far back trending looks, from the latest day with
-// papers (not from the wall clock, so a quiet instance still trends).
-const TrendingWindow = 30 * 24 * time.Hour
+// Trending windows.
+var TrendingWindows = map[string]time.Duration{"day": 24 * time.Hour, "week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour}
 
-// TrendingScore ranks by upvotes with time decay, as on Hacker News:
-// (upvotes + 1) / (age in hours + 2)^1.5, age counted from submission to the
-// latest submission. Written out on the page so that users can see why a
-// paper ranks where it does.
-func TrendingScore(upvotes int, age time.Duration) float64 {
-	h := math.Max(age.Hours(), 0)
-	return float64(upvotes+1) / math.Pow(h+2, 1.5)
+// TrendingScore is the recent upvote velocity of a paper: every upvote
+// counts 0.5^(age / half-life), where the half-life is a quarter of the
+// window, so a vote loses half its weight in a quarter of the window.
+// Upvotes imported from Hugging Face carry no time; they count as cast
+// when the paper was submitted.
+func TrendingScore(voteAges []time.Duration, imported int, submittedAge time.Duration, window time.Duration) float64 {
+	half := window.Hours() / 4
+	decay := func(age time.Duration) float64 { return math.Pow(0.5, math.Max(age.Hours(), 0)/half) }
+	s := float64(imported) * decay(submittedAge)
+	for _, a := range voteAges {
+		s += decay(a)
+	}
+	return s
 }
 
 // TrendingFormula is TrendingScore in words, for the page.
-const TrendingFormula = "score = (upvotes + 1) / (hours since submission + 2)^1.5, over the last 30 days"
+const TrendingFormula = "score = Σ over upvotes of 0.5^(age of the upvote ÷ half-life), half-life = a quarter of the window; " +
+	"upvotes imported from Hugging Face count as cast when the paper was submitted"
 
+// trending ranks the papers submitted or upvoted within the window. The
+// window ends now, or at the end of the latest day with papers when that is
+// older (a quiet instance, or the demo corpus, still has a trending list).
 func (s *Papers) trending(ctx context.Context, q ListQuery) ([]*model.Paper, bool, error) {
+	window := TrendingWindows[q.Window]
+	if window == 0 {
+		window = TrendingWindows["week"]
+	}
 	latest, err := s.Store.LatestDailyDay(ctx)
 	if model.ErrorCode(err) == model.ENOTFOUND {
 		return nil, false, nil
@@ -93,18 +107,57 @@ func (s *Papers) trending(ctx context.Context, q ListQuery) ([]*model.Paper, boo
 	if err != nil {
 		return nil, false, err
 	}
-	end := latest.AddDays(1)
-	from := model.DateOf(end.Time().Add(-TrendingWindow))
-	ps, err := s.Store.FindPapers(ctx, store.PaperFilter{From: from, To: end, Submitter: q.Submitter,
-		Organization: q.Organization, Sort: store.SortUpvotes})
+	ref := s.Now()
+	if end := latest.AddDays(1).Time(); end.Before(ref.Add(-window)) {
+		ref = end
+	}
+	start := ref.Add(-window)
+	ps, err := s.Store.FindPapers(ctx, store.PaperFilter{From: model.DateOf(start), To: model.DateOf(ref).AddDays(1),
+		Submitter: q.Submitter, Organization: q.Organization, Sort: store.SortUpvotes})
 	if err != nil {
 		return nil, false, err
 	}
-	ref := end.Time()
-	score := func(p *model.Paper) float64 { return TrendingScore(p.Upvotes, ref.Sub(p.Daily.SubmittedAt)) }
-	sort.SliceStable(ps, func(i, j int) bool { return score(ps[i]) > score(ps[j]) })
-	start := min(q.Page*q.Limit, len(ps))
-	return trim(ps[start:], q.Limit)
+	votes, err := s.Store.VotesSince(ctx, start)
+	if err != nil {
+		return nil, false, err
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		seen[p.ID] = true
+	}
+	var extra []string
+	for id := range votes {
+		if !seen[id] {
+			extra = append(extra, id)
+		}
+	}
+	if len(extra) > 0 {
+		more, err := s.Store.FindPapers(ctx, store.PaperFilter{IDs: extra})
+		if err != nil {
+			return nil, false, err
+		}
+		for _, p := range more {
+			if !p.Hidden && (q.Submitter == "" || (p.Daily != nil && p.Daily.SubmittedBy != nil && p.Daily.SubmittedBy.Name == q.Submitter)) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	scores := make(map[string]float64, len(ps))
+	for _, p := range ps {
+		var ages []time.Duration
+		for _, at := range votes[p.ID] {
+			ages = append(ages, ref.Sub(at))
+		}
+		imported := p.Upvotes - len(votes[p.ID])
+		submitted := p.PublishedAt
+		if p.Daily != nil && !p.Daily.SubmittedAt.IsZero() {
+			submitted = p.Daily.SubmittedAt
+		}
+		scores[p.ID] = TrendingScore(ages, max(imported, 0), ref.Sub(submitted), window)
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return scores[ps[i].ID] > scores[ps[j].ID] })
+	from := min(q.Page*q.Limit, len(ps))
+	return trim(ps[from:], q.Limit)
 }
 
 // Paper returns one paper by arXiv id, accepting "arXiv:" prefixes and

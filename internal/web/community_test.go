@@ -267,3 +267,23 @@ func TestBrowserSessionsAndCSRF(t *testing.T) {
 		t.Error("login attempts are not rate limited")
 	}
 }
+
+// TestTrendingFollowsRecentVotes votes for the day's least upvoted paper
+// from several accounts: fresh votes outweigh older imported ones.
+func TestTrendingFollowsRecentVotes(t *testing.T) {
+	ts := newTestServer(t, 0, "../hf/testdata/2024-05-27.json")
+	var before []struct{ Paper struct{ ID string } }
+	ts.getJSON(t, "/api/daily_papers?sort=trending&window=week&limit=100", &before)
+	last := before[len(before)-1].Paper.ID
+	for i := range 25 {
+		tok := ts.member(t, fmt.Sprintf("voter%d", i), "")
+		if code, _, _ := ts.call(t, "POST", "/api/papers/"+last+"/upvote", tok, ""); code != 200 {
+			t.Fatalf("vote %d: %d", i, code)
+		}
+	}
+	var after []struct{ Paper struct{ ID string } }
+	ts.getJSON(t, "/api/daily_papers?sort=trending&window=week&limit=100", &after)
+	if after[0].Paper.ID != last {
+		t.Errorf("25 fresh votes did not lift %s to the top of trending (top is %s)", last, after[0].Paper.ID)
+	}
+}

@@ -52,6 +52,7 @@ func ParseListQuery(q url.Values) (core.ListQuery, error) {
 	case "", core.SortPublishedAt:
 	case core.SortTrending:
 		lq.Sort = s
+		lq.Window = q.Get("window")
 	default:
 		return lq, model.Errorf(model.EINVALID, "invalid sort %q: use publishedAt or trending", s)
 	}

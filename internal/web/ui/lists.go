@@ -22,6 +22,7 @@ type listData struct {
 	Tabs       []tab
 	Trending   bool
 	Formula    string
+	Window     string
 }
 
 type tab struct {
@@ -113,7 +114,11 @@ func tabs(p model.Period) []tab {
 }
 
 func (h *Handler) trending(w http.ResponseWriter, r *http.Request) {
-	papers, _, err := h.Papers.List(r.Context(), core.ListQuery{Sort: core.SortTrending, Limit: 50})
+	window := r.URL.Query().Get("window")
+	if core.TrendingWindows[window] == 0 {
+		window = "week"
+	}
+	papers, _, err := h.Papers.List(r.Context(), core.ListQuery{Sort: core.SortTrending, Window: window, Limit: 50})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -124,5 +129,7 @@ func (h *Handler) trending(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, "list", page{Title: "Trending Papers", Nav: "trending", Feeds: dailyFeeds(),
-		Data: &listData{Papers: cards, Trending: true, Formula: core.TrendingFormula}})
+		Data: &listData{Papers: cards, Trending: true, Formula: core.TrendingFormula, Window: window,
+			Tabs: []tab{{"Day", "/papers/trending?window=day", window == "day"}, {"Week", "/papers/trending?window=week", window == "week"},
+				{"Month", "/papers/trending?window=month", window == "month"}}}})
 }

@@ -56,7 +56,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /papers/month/{key}", h.period(model.Month))
 	handle("GET /papers/trending", h.trending)
 	handle("GET /papers/{id...}", h.paper)
-	handle("GET /orgs", h.orgs)
+	handle("GET /orgs", h.orgs) // cached for visitors; admins (with a cookie) bypass the cache
 	handle("GET /orgs/{name}", h.org)
 	handle("GET /static/", h.assets.ServeHTTP)
 	handle("GET /", h.notFound)
