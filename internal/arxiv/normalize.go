@@ -208,6 +208,11 @@ func finish(p *model.Paper) error {
 	if p.Title == "" {
 		return fmt.Errorf("no title")
 	}
+	if p.GithubRepo == "" {
+		if u := model.CodeLink(p.Summary); u != "" {
+			p.GithubRepo, p.GithubRepoAddedBy = u, "auto"
+		}
+	}
 	if p.PublishedAt.IsZero() {
 		for _, v := range p.Versions {
 			if v.Version == 1 {

@@ -279,3 +279,11 @@ func FuzzParseKaggleLine(f *testing.F) {
 		}
 	})
 }
+
+func TestCodeLinkFilledAutomatically(t *testing.T) {
+	line := []byte(`{"id":"2401.00001","title":"T","abstract":"Code at https://github.com/org/repo.","categories":"cs.LG","versions":[{"version":"v1","created":"Mon, 1 Jan 2024 10:00:00 GMT"}]}`)
+	p, err := ParseKaggleLine(line)
+	if err != nil || p.GithubRepo != "https://github.com/org/repo" || p.GithubRepoAddedBy != "auto" {
+		t.Errorf("paper = %+v, %v", p, err)
+	}
+}

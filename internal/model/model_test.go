@@ -89,3 +89,16 @@ func FuzzNormalizeArxivID(f *testing.F) {
 		}
 	})
 }
+
+func TestCodeLink(t *testing.T) {
+	for in, want := range map[string]string{
+		"Code: https://github.com/thuml/Flowformer.":               "https://github.com/thuml/Flowformer",
+		"at https://github.com/a/b.git and https://github.com/c/d": "https://github.com/a/b",
+		"see https://gitlab.com/a/b":                               "",
+		"https://github.com/onlyuser":                              "",
+	} {
+		if got := CodeLink(in); got != want {
+			t.Errorf("CodeLink(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

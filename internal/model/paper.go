@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -151,4 +152,14 @@ func (p *Paper) VisibleAuthors() []Author {
 // newline and two spaces) into single spaces and trims the ends.
 func NormalizeSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+var codeLinkRe = regexp.MustCompile(`https?://(?:www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+`)
+
+// CodeLink returns the first GitHub repository URL in an abstract, or "".
+// Abstracts often end with "Code is available at https://github.com/…".
+func CodeLink(abstract string) string {
+	u := codeLinkRe.FindString(abstract)
+	u = strings.TrimRight(u, ".")
+	return strings.TrimSuffix(u, ".git")
 }

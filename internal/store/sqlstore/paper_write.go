@@ -53,8 +53,8 @@ ON CONFLICT (id) DO UPDATE SET
 // for the v1 date, so its published_at wins.
 const upsertArxivSQL = `INSERT INTO papers (
 	id, title, summary, authors, authors_source, published_at, categories, comments, journal_ref,
-	doi, report_no, license, submitter, versions, latest_version, updated_at
-) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
+	doi, report_no, license, submitter, versions, latest_version, updated_at, github_repo, github_repo_added_by
+) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
 ON CONFLICT (id) DO UPDATE SET
 	title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE papers.title END,
 	summary = CASE WHEN excluded.summary <> '' THEN excluded.summary ELSE papers.summary END,
@@ -70,6 +70,8 @@ ON CONFLICT (id) DO UPDATE SET
 	submitter = CASE WHEN excluded.submitter <> '' THEN excluded.submitter ELSE papers.submitter END,
 	versions = excluded.versions,
 	latest_version = excluded.latest_version,
+	github_repo = CASE WHEN papers.github_repo = '' THEN excluded.github_repo ELSE papers.github_repo END,
+	github_repo_added_by = CASE WHEN papers.github_repo = '' THEN excluded.github_repo_added_by ELSE papers.github_repo_added_by END,
 	updated_at = excluded.updated_at`
 
 const upsertUserSQL = `INSERT INTO users (name, object_id, fullname, avatar_url, type, is_pro)
@@ -263,7 +265,7 @@ func (w *paperWriter) writeArxiv(ctx context.Context, p *model.Paper, old stored
 	}
 	if _, err := w.paper.ExecContext(ctx, p.ID, p.Title, p.Summary, authors, authorsSource, published,
 		strings.Join(p.Categories, " "), p.Comments, p.JournalRef, p.DOI, p.ReportNo, p.License, p.Submitter,
-		encodeVersions(versions), latest, now); err != nil {
+		encodeVersions(versions), latest, now, p.GithubRepo, p.GithubRepoAddedBy); err != nil {
 		return err
 	}
 	if !old.exists || old.latest == 0 {
