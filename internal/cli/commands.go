@@ -18,13 +18,25 @@ func setup(name string, args []string, env Env, extra func(*flag.FlagSet, *confi
 	if extra != nil {
 		extra(fs, &cfg)
 	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, nil, nil, err
+	// Flags may come before or after the positional arguments ("user add
+	// ann --admin"): the flag package stops at the first positional one, so
+	// parse again after each.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return cfg, nil, nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, nil, nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return cfg, cfg.Logger(env.Stderr), fs.Args(), nil
+	return cfg, cfg.Logger(env.Stderr), positional, nil
 }
 
 func runServe(ctx context.Context, args []string, env Env) error {

@@ -201,7 +201,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 		env := cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
 		return cli.Run(context.Background(), args, env), out.String(), errOut.String()
 	}
-	if code, out, errOut := runIn("s3cret-pass\n", "user", "add", "--data", data, "--email", "ann@example.org", "--admin", "ann"); code != 0 || !strings.Contains(out, "created admin ann") {
+	if code, out, errOut := runIn("s3cret-pass\n", "user", "add", "ann", "--data", data, "--email", "ann@example.org", "--admin"); code != 0 || !strings.Contains(out, "created admin ann") {
 		t.Fatalf("user add: %d %s %s", code, out, errOut)
 	}
 	if code, _, errOut := runIn("short\n", "user", "add", "--data", data, "--email", "bob@example.org", "bob"); code == 0 || !strings.Contains(errOut, "at least 8") {
