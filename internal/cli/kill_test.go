@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,3 +107,46 @@ func waitForProgress(t *testing.T, dbPath, input string) *sqliteDB {
 }
 
 type sqliteDB = sqlstore.DB
+
+// TestConcurrentHarvestRefused runs two `quire ingest oai` processes on the
+// same set: while the first waits on a slow arXiv, the second refuses, and
+// the cursor the first leaves is intact.
+func TestConcurrentHarvestRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildQuire(t)
+	page, _ := os.ReadFile("../arxiv/testdata/oai/functional-ListRecords-physics-hep-ex.xml")
+	release, arrived := make(chan struct{}), make(chan struct{}, 10)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		w.Write(page)
+	}))
+	defer slow.Close()
+	data := t.TempDir()
+	args := []string{"ingest", "oai", "--data", data, "--oai-endpoint", slow.URL, "--interval", "0", "--set", "physics:hep-ex"}
+	first := exec.Command(bin, args...)
+	var firstOut strings.Builder
+	first.Stdout, first.Stderr = &firstOut, &firstOut
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The first one asks arXiv only after taking the set's lock.
+	select {
+	case <-arrived:
+	case <-time.After(30 * time.Second):
+		t.Fatal("first harvest never asked arXiv")
+	}
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "another run holds it") {
+		t.Errorf("second harvest: %v\n%s", err, out)
+	}
+	close(release)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first harvest: %v\n%s", err, firstOut.String())
+	}
+	if !strings.Contains(firstOut.String(), "set physics:hep-ex: 3 papers") {
+		t.Errorf("first harvest output:\n%s", firstOut.String())
+	}
+}
