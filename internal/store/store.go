@@ -20,6 +20,7 @@ type Store interface {
 	VoteStore
 	CommentStore
 	CurationStore
+	EmailStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)

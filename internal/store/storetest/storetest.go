@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Votes", testVotes},
 		{"Comments", testComments},
 		{"Curation", testCuration},
+		{"Subscriptions", testSubscriptions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
