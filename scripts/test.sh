@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine with Go: installs what
-# the tests need (Debian's Chromium for the browser tests), then runs vet,
+# the tests need (Debian's Chromium for the browser tests, mailpit as the
+# SMTP server of the e-mail tests), then runs vet,
 # gofmt, every test with the race detector, and each fuzz target briefly.
 #
 #   ./scripts/test.sh            # FUZZTIME=10s per fuzz target by default
@@ -31,6 +32,12 @@ if ! command -v chromium >/dev/null 2>&1; then
 	apt_install chromium
 fi
 command -v chromium >/dev/null || { echo "test.sh: chromium is not installed" >&2; exit 1; }
+
+# A real SMTP server for the e-mail tests; each test starts its own on free ports.
+if ! command -v mailpit >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/mailpit" ]; then
+	echo "test.sh: installing mailpit v1.33.1 from the Go module proxy"
+	go install github.com/axllent/mailpit@v1.33.1
+fi
 
 echo "== go vet"
 go vet ./...

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -162,4 +163,25 @@ func CodeLink(abstract string) string {
 	u := codeLinkRe.FindString(abstract)
 	u = strings.TrimRight(u, ".")
 	return strings.TrimSuffix(u, ".git")
+}
+
+// AuthorLine names the first n visible authors and counts the rest:
+// "A, B, C and 6 others".
+func (p *Paper) AuthorLine(n int) string {
+	vis := p.VisibleAuthors()
+	names := make([]string, 0, n)
+	for i, a := range vis {
+		if i == n {
+			break
+		}
+		names = append(names, a.Name)
+	}
+	s := strings.Join(names, ", ")
+	switch rest := len(vis) - len(names); {
+	case rest == 1:
+		s += " and 1 other"
+	case rest > 1:
+		s += " and " + strconv.Itoa(rest) + " others"
+	}
+	return s
 }

@@ -153,16 +153,9 @@ func item(p *model.Paper, base string) *feeds.Item {
 		Description: latex.Text(firstSentences(p.Summary)), Content: content, Created: created.UTC(),
 		Updated: created.UTC()}
 	if len(authors) > 0 {
-		it.Author = &feeds.Author{Name: authorLine(authors)}
+		it.Author = &feeds.Author{Name: p.AuthorLine(3)}
 	}
 	return it
-}
-
-func authorLine(names []string) string {
-	if len(names) > 3 {
-		return strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d others", len(names)-3)
-	}
-	return strings.Join(names, ", ")
 }
 
 // firstSentences shortens an abstract to about 300 characters at a word

@@ -1,0 +1,153 @@
+package digest
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/quire/quire/internal/latex"
+	"github.com/quire/quire/internal/mail"
+	"github.com/quire/quire/internal/model"
+)
+
+//go:embed templates
+var templates embed.FS
+
+var (
+	htmlTmpl = htmltemplate.Must(htmltemplate.ParseFS(templates, "templates/digest.html"))
+	textTmpl = texttemplate.Must(texttemplate.New("digest.txt").Funcs(texttemplate.FuncMap{
+		"add": func(a, b int) int { return a + b },
+	}).ParseFS(templates, "templates/digest.txt"))
+)
+
+// Site is what digests need to know about the instance.
+type Site struct {
+	Name    string
+	BaseURL string // https://papers.example.org
+	From    string // "quire <digest@papers.example.org>"
+}
+
+func (s Site) host() string {
+	u, err := url.Parse(s.BaseURL)
+	if err != nil || u.Hostname() == "" {
+		return "localhost"
+	}
+	return u.Hostname()
+}
+
+// Section is the part of a digest for one saved search.
+type Section struct {
+	Query  string
+	Papers []*model.Paper
+}
+
+// Digest is one subscriber's digest of one period.
+type Digest struct {
+	Subscription *model.Subscription
+	Period       model.Period
+	PeriodKey    string // daily:2026-11-27
+	Papers       []*model.Paper
+	Sections     []Section
+}
+
+type paperItem struct {
+	Title, URL, Authors, Org, Blurb, Code string
+	Upvotes                               int
+}
+
+type view struct {
+	Site, Heading, Subject, Frequency, UnsubscribeURL string
+	Papers                                            []paperItem
+	Sections                                          []struct {
+		Query  string
+		Papers []paperItem
+	}
+}
+
+// Compose renders a digest into a message. token is the subscription's
+// unsubscribe token.
+func Compose(site Site, d *Digest, token string) (*mail.Message, error) {
+	base := strings.TrimSuffix(site.BaseURL, "/")
+	v := view{Site: site.Name, Frequency: d.Subscription.Frequency, UnsubscribeURL: base + "/unsubscribe?t=" + token,
+		Subject: subjectFor(site.Name, d.Subscription.Frequency, d.Period)}
+	v.Heading = "Top papers of " + d.Period.Label()
+	for _, p := range d.Papers {
+		v.Papers = append(v.Papers, item(base, p))
+	}
+	for _, s := range d.Sections {
+		sec := struct {
+			Query  string
+			Papers []paperItem
+		}{Query: s.Query}
+		for _, p := range s.Papers {
+			sec.Papers = append(sec.Papers, item(base, p))
+		}
+		v.Sections = append(v.Sections, sec)
+	}
+	var h, t bytes.Buffer
+	if err := htmlTmpl.Execute(&h, v); err != nil {
+		return nil, fmt.Errorf("digest: html: %w", err)
+	}
+	if err := textTmpl.Execute(&t, v); err != nil {
+		return nil, fmt.Errorf("digest: text: %w", err)
+	}
+	host := site.host()
+	return &mail.Message{
+		From: site.From, To: d.Subscription.Email, Subject: v.Subject, HTML: h.String(), Text: t.String(),
+		// One Message-ID per (subscriber, period): a digest that is sent
+		// again is recognisably the same message.
+		MessageID: fmt.Sprintf("<digest.%s.%d@%s>", strings.NewReplacer(":", ".").Replace(d.PeriodKey), d.Subscription.ID, host),
+		Headers: map[string]string{
+			"List-Unsubscribe":      fmt.Sprintf("<mailto:unsubscribe@%s?subject=unsubscribe%%20%s>, <%s>", host, token, v.UnsubscribeURL),
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+			"List-Id":               fmt.Sprintf("%s %s digest <%s.digest.%s>", site.Name, d.Subscription.Frequency, d.Subscription.Frequency, host),
+			"Auto-Submitted":        "auto-generated",
+		},
+	}, nil
+}
+
+func item(base string, p *model.Paper) paperItem {
+	it := paperItem{Title: latex.Text(p.Title), URL: base + "/papers/" + p.ID, Upvotes: p.Upvotes, Code: p.GithubRepo}
+	it.Authors = p.AuthorLine(3)
+	if p.Organization != nil {
+		it.Org = p.Organization.Fullname
+	}
+	blurb := p.AISummary
+	if blurb == "" {
+		blurb = p.Summary
+	}
+	it.Blurb = twoLines(latex.Text(blurb))
+	return it
+}
+
+// twoLines cuts text to about two lines of an e-mail (220 characters) at a
+// word boundary.
+func twoLines(s string) string {
+	s = model.NormalizeSpace(s)
+	r := []rune(s)
+	if len(r) <= 220 {
+		return s
+	}
+	cut := string(r[:220])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return cut + " …"
+}
+
+// ConfirmMessage is the double opt-in mail.
+func ConfirmMessage(site Site, sub *model.Subscription, token string) *mail.Message {
+	link := strings.TrimSuffix(site.BaseURL, "/") + "/subscribe/confirm?t=" + token
+	text := fmt.Sprintf("Someone, probably you, asked for %s digests of trending papers from %s at this address.\n\n"+
+		"Confirm within 7 days: %s\n\nIf it was not you, ignore this mail: nothing will be sent.\n", sub.Frequency, site.Name, link)
+	html := fmt.Sprintf(`<p>Someone, probably you, asked for %s digests of trending papers from %s at this address.</p>`+
+		`<p><a href="%s">Confirm your subscription</a> (within 7 days).</p><p>If it was not you, ignore this mail: nothing will be sent.</p>`,
+		htmltemplate.HTMLEscapeString(sub.Frequency), htmltemplate.HTMLEscapeString(site.Name), htmltemplate.HTMLEscapeString(link))
+	return &mail.Message{From: site.From, To: sub.Email, Subject: "Confirm your " + site.Name + " subscription", Text: text, HTML: html,
+		MessageID: fmt.Sprintf("<confirm.%d.%d@%s>", sub.ID, time.Now().UnixNano(), site.host())}
+}
