@@ -12,7 +12,9 @@ import (
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/demo"
+	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/ingest"
+	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/scheduler"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store/sqlite"
@@ -30,6 +32,8 @@ type Main struct {
 	DB     *sqlstore.DB
 	Index  *search.Index
 	Jobs   *scheduler.Scheduler
+
+	closers []func() error
 	server *http.Server
 	ln     net.Listener
 	stop   context.CancelFunc
@@ -76,7 +80,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if len(m.Config.ArxivSets) > 0 {
 		m.Jobs.Add(m.harvestJob())
 	}
-	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: m.Log, SiteName: m.Config.SiteName,
+	subs, sender, err := emailParts(ctx, m.Config, db, papers, m.Log)
+	if err != nil {
+		return err
+	}
+	if sender.Mailer != nil {
+		m.Jobs.Add(digestJob(sender))
+		m.closers = append(m.closers, sender.Mailer.Close)
+	}
+	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: m.Log,
+		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheEntries: m.Config.CacheSize, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets})
 	if err != nil {
@@ -129,6 +142,35 @@ func (m *Main) harvestJob() scheduler.Job {
 		}}
 }
 
+// DigestHour is when digests go out (UTC): after arXiv's announcement
+// (00:00–01:00 UTC) has reached the lists.
+const DigestHour = 6
+
+// digestJob sends the digests due each morning: daily ones Monday to
+// Friday, weekly ones on Mondays.
+func digestJob(sender *digest.Sender) scheduler.Job {
+	return scheduler.Job{Name: "digest", Retries: 3, RetryDelay: 10 * time.Minute,
+		Next: func(now time.Time) time.Time {
+			t := time.Date(now.Year(), now.Month(), now.Day(), DigestHour, 0, 0, 0, time.UTC)
+			if !t.After(now) {
+				t = t.AddDate(0, 0, 1)
+			}
+			return t
+		},
+		Run: func(ctx context.Context) error {
+			day := model.DateOf(time.Now())
+			var errs []error
+			for _, f := range []string{model.Daily, model.Weekly} {
+				if digest.Due(f, day) {
+					if _, err := sender.Run(ctx, f, day); err != nil {
+						errs = append(errs, err)
+					}
+				}
+			}
+			return errors.Join(errs...)
+		}}
+}
+
 // followStore keeps the search index in step with writes made by other
 // processes (quire ingest) while the server runs.
 func (m *Main) followStore(ctx context.Context) {
@@ -164,6 +206,9 @@ func (m *Main) Close() error {
 	}
 	if m.Jobs != nil {
 		m.Jobs.Wait() // a harvest in progress stops at its next request
+	}
+	for _, c := range m.closers {
+		_ = c()
 	}
 	if m.DB != nil {
 		if e := m.DB.Close(); e != nil && err == nil {

@@ -29,6 +29,10 @@ type Config struct {
 	CacheSize  int    // response cache entries; 0 disables the cache
 	AdminToken string // enables /admin
 
+	SMTPURL  string  // smtp://user:pass@host:port or smtps://…; empty: no e-mail
+	MailFrom string  // sender of digests
+	MailRate float64 // messages per second at most (0: no limit)
+
 	SubmitWindow  time.Duration // papers can be submitted this long after their first version
 	SubmitCap     int           // submissions per user per 24 h
 	MinAccountAge time.Duration // before an account may submit
@@ -47,7 +51,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheSize: 4096, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
-		SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5}
+		SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
 
 // DBPath is the SQLite database file.
@@ -59,6 +63,15 @@ func (c *Config) BindFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DataDir, "data", env(getenv, "QUIRE_DATA", c.DataDir), "data directory (env QUIRE_DATA)")
 	fs.StringVar(&c.LogLevel, "log-level", env(getenv, "QUIRE_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env QUIRE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "QUIRE_LOG_FORMAT", c.LogFormat), "text or json (env QUIRE_LOG_FORMAT)")
+}
+
+// BindMailFlags registers the e-mail flags (serve, digest).
+func (c *Config) BindMailFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.SMTPURL, "smtp-url", env(getenv, "QUIRE_SMTP_URL", c.SMTPURL), "SMTP server, smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (env QUIRE_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env(getenv, "QUIRE_MAIL_FROM", c.MailFrom), "sender address of digests, e.g. \"quire <digest@example.org>\" (env QUIRE_MAIL_FROM)")
+	fs.Float64Var(&c.MailRate, "mail-rate", envFloat(getenv, "QUIRE_MAIL_RATE", c.MailRate), "messages per second at most, 0 for no limit (env QUIRE_MAIL_RATE)")
+	fs.StringVar(&c.BaseURL, "base-url", env(getenv, "QUIRE_BASE_URL", c.BaseURL), "public URL of the site, used in feeds and e-mail links (env QUIRE_BASE_URL)")
+	fs.StringVar(&c.SiteName, "site-name", env(getenv, "QUIRE_SITE_NAME", c.SiteName), "name shown on pages, feeds and e-mails (env QUIRE_SITE_NAME)")
 }
 
 // BindArxivFlags registers the flags of commands that talk to arXiv.
@@ -86,8 +99,7 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.StringVar(&c.Addr, "addr", env(getenv, "QUIRE_ADDR", c.Addr), "listen address (env QUIRE_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "QUIRE_DEMO", c.Demo), "load the bundled demo corpus when the database is empty (env QUIRE_DEMO)")
-	fs.StringVar(&c.BaseURL, "base-url", env(getenv, "QUIRE_BASE_URL", c.BaseURL), "public URL of the site, used in feeds (env QUIRE_BASE_URL)")
-	fs.StringVar(&c.SiteName, "site-name", env(getenv, "QUIRE_SITE_NAME", c.SiteName), "name shown on pages and feeds (env QUIRE_SITE_NAME)")
+	c.BindMailFlags(fs, getenv)
 	fs.IntVar(&c.CacheSize, "cache", envInt(getenv, "QUIRE_CACHE", c.CacheSize), "response cache entries, 0 to disable (env QUIRE_CACHE)")
 }
 
@@ -174,6 +186,13 @@ func splitList(v string) []string {
 	return out
 }
 
+func envFloat(getenv func(string) string, key string, def float64) float64 {
+	if f, err := strconv.ParseFloat(getenv(key), 64); err == nil {
+		return f
+	}
+	return def
+}
+
 func envInt(getenv func(string) string, key string, def int) int {
 	if n, err := strconv.Atoi(getenv(key)); err == nil {
 		return n
@@ -194,4 +213,27 @@ func (c Config) UserAgent(version string) string {
 // SubmitRules are the daily-list rules in the form the core uses.
 func (c Config) SubmitRules() core.SubmitRules {
 	return core.SubmitRules{Window: c.SubmitWindow, DailyCap: c.SubmitCap, MinAccountAge: c.MinAccountAge}
+}
+
+// SiteURL is the public base URL: --base-url, else the listen address.
+func (c Config) SiteURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+// From is the digest sender: --mail-from, else digest@ the site's host.
+func (c Config) From() string {
+	if c.MailFrom != "" {
+		return c.MailFrom
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(c.SiteURL(), "https://"), "http://")
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "" || !strings.Contains(host, ".") {
+		host = "localhost.localdomain"
+	}
+	return c.SiteName + " <digest@" + host + ">"
 }

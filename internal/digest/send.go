@@ -208,3 +208,21 @@ func trimError(err error) string {
 	}
 	return strings.TrimSpace(msg)
 }
+
+// Preview builds the digest sub would get for the latest period, exactly
+// as it would be sent (the unsubscribe link included).
+func (s *Sender) Preview(ctx context.Context, sub *model.Subscription) (*mail.Message, error) {
+	latest, err := s.Store.LatestDailyDay(ctx)
+	if err != nil {
+		return nil, err
+	}
+	date := latest.AddDays(1)
+	if sub.Frequency == model.Weekly {
+		date = model.WeekPeriod(latest).End
+	}
+	d, err := s.Build(ctx, sub, date, nil)
+	if err != nil {
+		return nil, err
+	}
+	return Compose(s.Site, d, s.Signer.Sign(PurposeUnsubscribe, sub.ID, time.Time{}))
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/web/api"
 	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/feed"
@@ -25,9 +26,12 @@ type Options struct {
 	Accounts  *core.Accounts
 	Community *core.Community
 	Limits    auth.Limits // nil: auth.DefaultLimits
-	Log       *slog.Logger
-	SiteName  string
-	BaseURL   string
+	// E-mail: subscriptions and the digest sender (for previews).
+	Subscriptions *digest.Subscriptions
+	Digests       *digest.Sender
+	Log           *slog.Logger
+	SiteName      string
+	BaseURL       string
 	// CacheEntries bounds the response cache; 0 disables it.
 	CacheEntries int
 	// AdminToken enables /admin (HTTP Basic, the token as password).
@@ -65,6 +69,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pages.Subs, pages.Digests = opts.Subscriptions, opts.Digests
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
 	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets)

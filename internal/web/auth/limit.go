@@ -24,11 +24,12 @@ type Limits map[string]Limit
 
 // DefaultLimits are generous for people and tight for scripts.
 var DefaultLimits = Limits{
-	"login":   {Burst: 10, Every: 30 * time.Second},
-	"signup":  {Burst: 5, Every: 10 * time.Minute},
-	"vote":    {Burst: 60, Every: 2 * time.Second},
-	"submit":  {Burst: 10, Every: 5 * time.Minute},
-	"comment": {Burst: 10, Every: 30 * time.Second},
+	"login":     {Burst: 10, Every: 30 * time.Second},
+	"signup":    {Burst: 5, Every: 10 * time.Minute},
+	"vote":      {Burst: 60, Every: 2 * time.Second},
+	"submit":    {Burst: 10, Every: 5 * time.Minute},
+	"comment":   {Burst: 10, Every: 30 * time.Second},
+	"subscribe": {Burst: 5, Every: 10 * time.Minute},
 }
 
 // Limiter keeps a token bucket per (action, key).

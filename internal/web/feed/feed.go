@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -43,6 +44,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 		handle("GET /feed/daily."+ext, h.daily(ext))
 		handle("GET /feed/search."+ext, h.search(ext))
 	}
+	handle("GET /feed/saved/{file}", h.saved)
 }
 
 func (h *Handler) daily(ext string) http.HandlerFunc {
@@ -78,6 +80,31 @@ func (h *Handler) search(ext string) http.HandlerFunc {
 			Id: base + "/feed/search." + ext + "?q=" + urlQuery(q)}
 		h.write(w, r, ext, f, papers, base)
 	}
+}
+
+// saved serves /feed/saved/{id}.{rss,atom,json}: a saved search's feed.
+func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
+	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	id, err := strconv.ParseInt(name, 10, 64)
+	if _, ok := Formats[ext]; err != nil || !ok {
+		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+		return
+	}
+	s, err := h.Papers.Store.FindSavedSearch(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	papers, err := h.Papers.SearchPapers(r.Context(), s.Query, DailyItems)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	base := h.base(r)
+	f := &feeds.Feed{Title: fmt.Sprintf("%s: saved search %q", h.SiteName, s.Query),
+		Link: &feeds.Link{Href: base + "/papers?q=" + urlQuery(s.Query)}, Description: "Papers matching " + s.Query,
+		Id: base + "/feed/saved/" + name + "." + ext}
+	h.write(w, r, ext, f, papers, base)
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {

@@ -18,6 +18,8 @@ type formData struct {
 	Values        map[string]string
 	Tokens        []*store.APIToken
 	NewToken      string
+	Subscription  *model.Subscription
+	Searches      []*model.SavedSearch
 }
 
 func (h *Handler) accountRoutes(handle func(string, http.HandlerFunc)) {
@@ -126,6 +128,18 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, a *mode
 		return
 	}
 	d.Tokens = toks
+	if d.Searches, err = h.Papers.Store.FindSavedSearches(r.Context(), a.Name); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sub, err := h.Papers.Store.FindSubscriptionByEmail(r.Context(), a.Email)
+	switch {
+	case err == nil:
+		d.Subscription = sub
+	case model.ErrorCode(err) != model.ENOTFOUND:
+		h.fail(w, r, err)
+		return
+	}
 	h.form(w, r, "settings", "Settings", d)
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/response"
@@ -21,6 +22,8 @@ type Handler struct {
 	Limiter   *auth.Limiter
 	Log       *slog.Logger
 	SiteName  string
+	Subs      *digest.Subscriptions // e-mail subscriptions
+	Digests   *digest.Sender        // for /digest/preview
 
 	assets *assets
 	views  *engine
@@ -45,6 +48,7 @@ func New(papers *core.Papers, accounts *core.Accounts, community *core.Community
 func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc)) {
 	h.accountRoutes(handle)
 	h.communityRoutes(handle)
+	h.emailRoutes(handle)
 }
 
 // Routes registers the pages.

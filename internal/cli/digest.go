@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/quire/quire/internal/config"
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/digest"
+	"github.com/quire/quire/internal/mail"
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/search"
+	"github.com/quire/quire/internal/store/sqlstore"
+)
+
+// emailParts builds the e-mail services of cfg over db; the mailer is nil
+// when no SMTP server is configured.
+func emailParts(ctx context.Context, cfg config.Config, db *sqlstore.DB, papers *core.Papers, log *slog.Logger) (*digest.Subscriptions, *digest.Sender, error) {
+	signer, err := digest.LoadSigner(cfg.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var mailer mail.Mailer
+	if cfg.SMTPURL != "" {
+		m, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailRate)
+		if err != nil {
+			return nil, nil, err
+		}
+		mailer = m
+	}
+	site := digest.Site{Name: cfg.SiteName, BaseURL: cfg.SiteURL(), From: cfg.From()}
+	subs := &digest.Subscriptions{Store: db, Mailer: mailer, Signer: signer, Site: site, Now: time.Now}
+	sender := &digest.Sender{Store: db, Papers: papers, Mailer: mailer, Signer: signer, Site: site, Log: log, Now: time.Now,
+		Retries: 4, RetryDelay: 30 * time.Second}
+	return subs, sender, nil
+}
+
+func runDigest(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || (args[0] != "send" && args[0] != "preview") {
+		return fmt.Errorf("%w: quire digest send --period daily|weekly [--date YYYY-MM-DD] | quire digest preview EMAIL", errUsage)
+	}
+	var period, date string
+	cfg, log, rest, err := setup("digest "+args[0], args[1:], env, func(fs *flag.FlagSet, c *config.Config) {
+		c.BindMailFlags(fs, env.Getenv)
+		fs.StringVar(&period, "period", model.Daily, "daily or weekly")
+		fs.StringVar(&date, "date", "", "send as if on this day (default: today, UTC)")
+	})
+	if err != nil {
+		return err
+	}
+	day := model.DateOf(time.Now())
+	if date != "" {
+		if day, err = model.ParseDate(date); err != nil {
+			return fmt.Errorf("%w: --date: %v", errUsage, err)
+		}
+	}
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ix := search.New(db)
+	if err := ix.Sync(ctx); err != nil {
+		return err
+	}
+	papers := &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}
+	_, sender, err := emailParts(ctx, cfg, db, papers, log)
+	if err != nil {
+		return err
+	}
+	if args[0] == "preview" {
+		if len(rest) != 1 {
+			return fmt.Errorf("%w: quire digest preview EMAIL", errUsage)
+		}
+		sub, err := db.FindSubscriptionByEmail(ctx, rest[0])
+		if err != nil {
+			return err
+		}
+		msg, err := sender.Preview(ctx, sub)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "From: %s\nTo: %s\nSubject: %s\nMessage-ID: %s\nList-Unsubscribe: %s\nList-Unsubscribe-Post: %s\n\n%s",
+			msg.From, msg.To, msg.Subject, msg.MessageID, msg.Headers["List-Unsubscribe"], msg.Headers["List-Unsubscribe-Post"], msg.Text)
+		return nil
+	}
+	if sender.Mailer == nil {
+		return fmt.Errorf("%w: no SMTP server: set --smtp-url or QUIRE_SMTP_URL", errUsage)
+	}
+	defer sender.Mailer.Close()
+	res, err := sender.Run(ctx, period, day)
+	if res != nil {
+		fmt.Fprintf(env.Stdout, "%s: %d sent, %d already sent, %d failed\n", res.Period, res.Sent, res.Skipped, res.Failed)
+	}
+	return err
+}

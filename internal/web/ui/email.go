@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/auth"
+	"github.com/quire/quire/internal/web/response"
+)
+
+func (h *Handler) emailRoutes(handle func(string, http.HandlerFunc)) {
+	handle("POST /subscribe", h.subscribe)
+	handle("GET /subscribe/confirm", h.confirm)
+	handle("GET /unsubscribe", h.unsubscribePage)
+	handle("POST /unsubscribe", h.unsubscribe)
+	handle("GET /digest/preview", h.preview)
+	handle("POST /searches", h.saveSearch)
+	handle("POST /searches/{id}/delete", h.deleteSearch)
+	handle("POST /settings/subscription", h.updateSubscription)
+}
+
+// notice is a page with a title, a message and an optional form.
+type notice struct {
+	Heading, Message string
+	Action, Button   string // a one-button POST form, when set
+	Token            string
+}
+
+func (h *Handler) notice(w http.ResponseWriter, r *http.Request, status int, n notice) {
+	w.Header().Set("X-Robots-Tag", "noindex") // token pages stay out of search engines
+	h.render(w, r, "notice", page{Title: n.Heading, Status: status, Data: &n})
+}
+
+func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) {
+	if h.limited(w, r, "subscribe", "") {
+		return
+	}
+	user := ""
+	if a := auth.Account(r); a != nil {
+		user = a.Name
+	}
+	email := r.PostFormValue("email")
+	_, err := h.Subs.Subscribe(r.Context(), email, r.PostFormValue("frequency"), user)
+	if err != nil {
+		response.LogIfInternal(h.Log, r, err)
+		h.notice(w, r, response.Status(err), notice{Heading: "Could not subscribe", Message: model.ErrorMessage(err)})
+		return
+	}
+	h.notice(w, r, http.StatusOK, notice{Heading: "Check your inbox",
+		Message: "We sent a confirmation link to " + email + ". Nothing else is sent until you follow it."})
+}
+
+func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
+	sub, err := h.Subs.Confirm(r.Context(), r.URL.Query().Get("t"))
+	if err != nil {
+		h.notice(w, r, response.Status(err), notice{Heading: "Link not valid", Message: model.ErrorMessage(err)})
+		return
+	}
+	h.notice(w, r, http.StatusOK, notice{Heading: "You are subscribed",
+		Message: "You will get the " + sub.Frequency + " digest of trending papers at " + sub.Email + "."})
+}
+
+func (h *Handler) unsubscribePage(w http.ResponseWriter, r *http.Request) {
+	h.notice(w, r, http.StatusOK, notice{Heading: "Unsubscribe", Message: "Stop receiving digests at this address?",
+		Action: "/unsubscribe", Button: "Unsubscribe", Token: r.URL.Query().Get("t")})
+}
+
+// unsubscribe serves the page's button and RFC 8058 one-click requests
+// (POST with List-Unsubscribe=One-Click, from the mail client, no login).
+func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("t")
+	if token == "" {
+		token = r.PostFormValue("t")
+	}
+	if err := h.Subs.Unsubscribe(r.Context(), token); err != nil {
+		h.notice(w, r, response.Status(err), notice{Heading: "Link not valid", Message: model.ErrorMessage(err)})
+		return
+	}
+	h.notice(w, r, http.StatusOK, notice{Heading: "Unsubscribed", Message: "You will get no more digests. You can subscribe again at any time."})
+}
+
+// preview shows the logged-in user exactly the digest their subscription
+// would get for the latest period (or a daily one when they have none).
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	sub, err := h.Papers.Store.FindSubscriptionByEmail(r.Context(), a.Email)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		sub, err = &model.Subscription{Email: a.Email, Frequency: model.Daily, User: a.Name}, nil
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if sub.User == "" {
+		sub.User = a.Name
+	}
+	msg, err := h.Digests.Preview(r.Context(), sub)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	response.Bytes(w, http.StatusOK, "text/html; charset=utf-8", []byte(msg.HTML))
+}
+
+func (h *Handler) saveSearch(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	q := r.PostFormValue("q")
+	if q == "" || len(q) > 250 {
+		h.fail(w, r, model.Errorf(model.EINVALID, "a saved search has 1 to 250 characters"))
+		return
+	}
+	if _, err := h.Papers.Store.CreateSavedSearch(r.Context(), a.Name, q); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/settings#searches", http.StatusSeeOther)
+}
+
+func (h *Handler) deleteSearch(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := h.Papers.Store.DeleteSavedSearch(r.Context(), a.Name, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/settings#searches", http.StatusSeeOther)
+}
+
+// updateSubscription changes the frequency of, or stops, the subscription
+// of the logged-in user's address.
+func (h *Handler) updateSubscription(w http.ResponseWriter, r *http.Request) {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return
+	}
+	sub, err := h.Papers.Store.FindSubscriptionByEmail(r.Context(), a.Email)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	switch f := r.PostFormValue("frequency"); f {
+	case "stop":
+		err = h.Papers.Store.SetSubscriptionStatus(r.Context(), sub.ID, model.SubUnsubscribed)
+	case model.Daily, model.Weekly:
+		err = h.Papers.Store.SetSubscriptionFrequency(r.Context(), sub.ID, f)
+	default:
+		err = model.Errorf(model.EINVALID, "choose daily, weekly or stop")
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/settings#email", http.StatusSeeOther)
+}
