@@ -72,12 +72,33 @@ type view struct {
 // Compose renders a digest into a message. token is the subscription's
 // unsubscribe token.
 func Compose(site Site, d *Digest, token string) (*mail.Message, error) {
+	return compose(site, d, token, nil)
+}
+
+// itemCache keeps rendered papers across the digests of one run: the top
+// papers are the same for every subscriber, and rendering their TeX is the
+// costliest part of composing.
+type itemCache map[string]paperItem
+
+func (c itemCache) get(base string, p *model.Paper) paperItem {
+	if c == nil {
+		return item(base, p)
+	}
+	it, ok := c[p.ID]
+	if !ok {
+		it = item(base, p)
+		c[p.ID] = it
+	}
+	return it
+}
+
+func compose(site Site, d *Digest, token string, cache itemCache) (*mail.Message, error) {
 	base := strings.TrimSuffix(site.BaseURL, "/")
 	v := view{Site: site.Name, Frequency: d.Subscription.Frequency, UnsubscribeURL: base + "/unsubscribe?t=" + token,
 		Subject: subjectFor(site.Name, d.Subscription.Frequency, d.Period)}
 	v.Heading = "Top papers of " + d.Period.Label()
 	for _, p := range d.Papers {
-		v.Papers = append(v.Papers, item(base, p))
+		v.Papers = append(v.Papers, cache.get(base, p))
 	}
 	for _, s := range d.Sections {
 		sec := struct {
@@ -85,7 +106,7 @@ func Compose(site Site, d *Digest, token string) (*mail.Message, error) {
 			Papers []paperItem
 		}{Query: s.Query}
 		for _, p := range s.Papers {
-			sec.Papers = append(sec.Papers, item(base, p))
+			sec.Papers = append(sec.Papers, cache.get(base, p))
 		}
 		v.Sections = append(v.Sections, sec)
 	}

@@ -26,7 +26,7 @@ var site = digest.Site{Name: "quire", BaseURL: "https://papers.example.org", Fro
 // day is the daily list in the test data; digests sent the next morning cover it.
 var sendDate = model.MustDate("2024-05-28")
 
-func setup(t *testing.T, smtpURL string) (*sqlstore.DB, *digest.Sender) {
+func setup(t testing.TB, smtpURL string) (*sqlstore.DB, *digest.Sender) {
 	t.Helper()
 	db := sqlitetest.MustOpen(t)
 	srcs, _ := ingest.HFPaths([]string{"../hf/testdata/2024-05-27.json"})
@@ -48,7 +48,7 @@ func setup(t *testing.T, smtpURL string) (*sqlstore.DB, *digest.Sender) {
 		Site: site, Log: quiet, Now: time.Now, Retries: 2, RetryDelay: 10 * time.Millisecond}
 }
 
-func subscribe(t *testing.T, db *sqlstore.DB, email, freq, user string) *model.Subscription {
+func subscribe(t testing.TB, db *sqlstore.DB, email, freq, user string) *model.Subscription {
 	t.Helper()
 	s, err := db.CreateSubscription(context.Background(), &model.Subscription{Email: email, Frequency: freq, User: user})
 	if err != nil {

@@ -28,6 +28,11 @@ type Sender struct {
 	Retries     int           // per message, for temporary SMTP errors
 	RetryDelay  time.Duration // doubles on every retry
 	MaxFailures int           // permanent failures before an address is bouncing
+
+	// Per-run caches (Run is not called concurrently): rendered papers and
+	// the results of saved searches, which many subscribers share.
+	items    itemCache
+	searches map[string][]*model.Paper
 }
 
 // RunResult sums up a run.
@@ -58,9 +63,14 @@ func (s *Sender) Build(ctx context.Context, sub *model.Subscription, date model.
 		return nil, err
 	}
 	for _, q := range searches {
-		found, err := s.Papers.SearchPapers(ctx, q.Query, 50)
-		if err != nil {
-			return nil, err
+		found, ok := s.searches[q.Query]
+		if !ok {
+			if found, err = s.Papers.SearchPapers(ctx, q.Query, 50); err != nil {
+				return nil, err
+			}
+			if s.searches != nil {
+				s.searches[q.Query] = found
+			}
 		}
 		sec := Section{Query: q.Query}
 		for _, fp := range found {
@@ -100,6 +110,8 @@ func (s *Sender) Run(ctx context.Context, frequency string, date model.Date) (*R
 		return nil, err
 	}
 	res := &RunResult{Period: key}
+	s.items, s.searches = itemCache{}, map[string][]*model.Paper{}
+	defer func() { s.items, s.searches = nil, nil }()
 	top, err := s.top(ctx, p)
 	if err != nil {
 		return res, err
@@ -155,7 +167,7 @@ func (s *Sender) sendOne(ctx context.Context, sub *model.Subscription, date mode
 	if err != nil {
 		return err
 	}
-	msg, err := Compose(s.Site, d, s.Signer.Sign(PurposeUnsubscribe, sub.ID, time.Time{}))
+	msg, err := compose(s.Site, d, s.Signer.Sign(PurposeUnsubscribe, sub.ID, time.Time{}), s.items)
 	if err != nil {
 		return err
 	}
