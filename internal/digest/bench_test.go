@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/mail"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/testutil"
@@ -25,6 +26,31 @@ func BenchmarkSendDigests(b *testing.B) {
 	b.Run("mailpit", func(b *testing.B) {
 		mp := testutil.StartMailpit(b)
 		benchSend(b, mp.SMTP, func() int { total, _ := mp.Messages(b, 1); return total })
+	})
+	// The server's own ceiling: one rendered digest sent again and again,
+	// with no rendering and no store in the loop.
+	b.Run("mailpit-raw", func(b *testing.B) {
+		mp := testutil.StartMailpit(b)
+		db, s := setup(b, "")
+		sub := subscribe(b, db, "raw@example.org", model.Daily, "")
+		d, err := s.Build(context.Background(), sub, sendDate, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, _ := digest.Compose(site, d, "TOKEN")
+		m, _ := mail.NewSMTP("smtp://"+mp.SMTP, 0)
+		defer m.Close()
+		const n = 2000
+		for b.Loop() {
+			start := time.Now()
+			for i := 0; i < n; i++ {
+				msg.To, msg.MessageID = fmt.Sprintf("r%d@example.org", i), fmt.Sprintf("<raw.%d@q>", i)
+				if err := m.Send(context.Background(), msg, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(n/time.Since(start).Seconds(), "msgs/s")
+		}
 	})
 	b.Run("sink", func(b *testing.B) {
 		addr, sk := startSink(b)
