@@ -29,15 +29,15 @@ type Main struct {
 	Config config.Config
 	Log    *slog.Logger
 
-	DB     *sqlstore.DB
-	Index  *search.Index
-	Jobs   *scheduler.Scheduler
+	DB    *sqlstore.DB
+	Index *search.Index
+	Jobs  *scheduler.Scheduler
 
 	closers []func() error
-	server *http.Server
-	ln     net.Listener
-	stop   context.CancelFunc
-	done   chan struct{}
+	server  *http.Server
+	ln      net.Listener
+	stop    context.CancelFunc
+	done    chan struct{}
 }
 
 // NewMain returns a Main for cfg.

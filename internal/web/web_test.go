@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/ingest"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
@@ -50,7 +51,12 @@ func newServerWithRules(t testing.TB, cache int, rules core.SubmitRules, paths .
 	papers := &core.Papers{Store: db, Search: ix, Log: quiet, Now: time.Now}
 	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: time.Hour}
 	community := &core.Community{Store: db, Rules: rules, Now: time.Now}
+	signer := digest.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	site := digest.Site{Name: "quire", BaseURL: "https://papers.example.org", From: "quire <digest@papers.example.org>"}
+	subs := &digest.Subscriptions{Store: db, Signer: signer, Site: site, Now: time.Now}
+	sender := &digest.Sender{Store: db, Papers: papers, Signer: signer, Site: site, Log: quiet, Now: time.Now}
 	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
+		Subscriptions: subs, Digests: sender,
 		BaseURL: "https://papers.example.org", CacheEntries: cache, Limits: testLimits})
 	if err != nil {
 		t.Fatal(err)

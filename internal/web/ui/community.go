@@ -253,7 +253,13 @@ func (h *Handler) moderation(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, "moderation", page{Title: "Moderation", Data: map[string]any{"Claims": claims, "Actions": actions}})
+	bouncing, err := h.Papers.Store.BouncingSubscriptions(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, "moderation", page{Title: "Moderation", Data: map[string]any{"Claims": claims, "Actions": actions,
+		"Bouncing": bouncing}})
 }
 
 func (h *Handler) decideClaim(w http.ResponseWriter, r *http.Request) {
