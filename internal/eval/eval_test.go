@@ -1,0 +1,63 @@
+package eval
+
+import (
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quire/quire/internal/search"
+	"github.com/quire/quire/internal/testutil"
+)
+
+func TestScoreByHand(t *testing.T) {
+	qrels, err := ParseQrels(strings.NewReader("query-id\tcorpus-id\tscore\n1 a 2\n1 b 1\n1 c 0\n2 x 0\n"), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Query 1 ranks b (gain 1), c (0), a (2); query 2 has no relevant document and is skipped.
+	m := Score(map[string][]string{"1": {"b", "c", "a"}, "2": {"x"}}, qrels)
+	dcg := 1/math.Log2(2) + 2/math.Log2(4)
+	idcg := 2/math.Log2(2) + 1/math.Log2(3)
+	ap := (1.0/1 + 2.0/3) / 2
+	if m.Queries != 1 || math.Abs(m.NDCG10-dcg/idcg) > 1e-12 || math.Abs(m.MAP-ap) > 1e-12 || m.Recall100 != 1 {
+		t.Errorf("metrics = %+v, want ndcg %.4f map %.4f recall 1", m, dcg/idcg, ap)
+	}
+}
+
+func TestFuse(t *testing.T) {
+	got := Fuse([]string{"a", "b", "c"}, []string{"c", "b", "d"})
+	if strings.Join(got, ",") != "b,c,a,d" {
+		t.Errorf("Fuse = %v", got)
+	}
+}
+
+// TestHybridBeatsBM25 runs the two real collections: the hybrid must beat
+// plain BM25 on both (issue #4's bar), with the defaults, untuned.
+func TestHybridBeatsBM25(t *testing.T) {
+	for _, c := range []string{"cranfield", "cisi"} {
+		dir := testutil.SharedData(t, filepath.Join("ir-test-collections", c))
+		docs, err := LoadJSONL[Doc](filepath.Join(dir, "docs.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries, _ := LoadJSONL[Query](filepath.Join(dir, "queries.jsonl"))
+		qrels, _ := LoadQrels(filepath.Join(dir, "qrels.tsv"))
+		e, err := Build(docs, search.LSAOptions{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		score := func(rank func(string) []string) Metrics {
+			runs := map[string][]string{}
+			for _, q := range queries {
+				runs[q.ID] = rank(q.Text)
+			}
+			return Score(runs, qrels)
+		}
+		lex, hyb := score(e.Lexical), score(e.Hybrid)
+		if hyb.NDCG10 <= lex.NDCG10 || hyb.MAP <= lex.MAP || hyb.Recall100 <= lex.Recall100 {
+			t.Errorf("%s: hybrid %+v does not beat BM25 %+v", c, hyb, lex)
+		}
+		t.Logf("%s: BM25 nDCG@10 %.4f, hybrid %.4f", c, lex.NDCG10, hyb.NDCG10)
+	}
+}
