@@ -62,6 +62,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Index = search.New(db)
+	m.Index.Log = m.Log
 	start := time.Now()
 	if err := m.Index.Sync(ctx); err != nil {
 		return fmt.Errorf("build search index: %w", err)

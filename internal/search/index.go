@@ -6,6 +6,7 @@ package search
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
@@ -35,9 +36,12 @@ type posting struct {
 	tf  float32
 }
 
-// Index is safe for concurrent use.
+// Index is safe for concurrent use. Search fuses BM25 with the cosine
+// similarity of LSA vectors trained on the indexed papers (see
+// semantic.go) once there are enough of them.
 type Index struct {
 	src store.PaperStore
+	Log *slog.Logger
 
 	syncMu  sync.Mutex // one Sync at a time
 	cursor  time.Time
@@ -50,6 +54,10 @@ type Index struct {
 	postings map[string][]posting
 	total    float64 // sum of lens of live docs
 	live     int
+
+	sem       *LSA        // nil until MinTrainDocs papers are indexed
+	vecs      [][]float32 // per doc number
+	trainedOn int         // live papers when sem was trained
 }
 
 // New returns an empty index that follows src.
@@ -73,6 +81,7 @@ func (ix *Index) Sync(ctx context.Context) error {
 			if n := len(ps); n > 0 {
 				ix.cursor, ix.afterID = ps[n-1].UpdatedAt, ps[n-1].ID
 			}
+			ix.maybeTrain()
 			return nil
 		}
 		ix.cursor, ix.afterID = ps[len(ps)-1].UpdatedAt, ps[len(ps)-1].ID
@@ -115,6 +124,7 @@ func (ix *Index) Put(p *model.Paper) {
 	for t, f := range tf {
 		ix.postings[t] = append(ix.postings[t], posting{doc, f})
 	}
+	ix.embedLocked(doc, tf)
 }
 
 // removeLocked drops a document; its postings are filtered out lazily.
@@ -131,8 +141,27 @@ func (ix *Index) alive(doc int32) bool {
 	return ok && d == doc
 }
 
-// Search returns the best limit documents for q by BM25 (OR semantics).
+// Search returns the best limit documents for q: the reciprocal rank
+// fusion of BM25 and semantic similarity when the semantic model exists,
+// BM25 alone before.
 func (ix *Index) Search(q string, limit int) []Hit {
+	terms := Tokens(q)
+	if len(terms) == 0 || limit <= 0 {
+		return nil
+	}
+	lex := ix.Lexical(q, max(limit, candidates))
+	ix.mu.RLock()
+	sem := ix.semanticLocked(terms, max(limit, candidates))
+	ix.mu.RUnlock()
+	if sem == nil {
+		return lex[:min(limit, len(lex))]
+	}
+	out := fuse(lex, sem)
+	return out[:min(limit, len(out))]
+}
+
+// Lexical returns the best limit documents for q by BM25 (OR semantics).
+func (ix *Index) Lexical(q string, limit int) []Hit {
 	terms := Tokens(q)
 	if len(terms) == 0 || limit <= 0 {
 		return nil

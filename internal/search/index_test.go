@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -66,6 +67,42 @@ func TestTokens(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("Tokens = %q, want %q", got, want)
+		}
+	}
+}
+
+// TestHybridFindsRelatedWords trains the semantic model on a small corpus
+// where "transport" and "flow" co-occur: a query for one finds a paper that
+// only has the other.
+func TestHybridFindsRelatedWords(t *testing.T) {
+	ix := New(nil)
+	for i := 0; i < 40; i++ {
+		switch i % 4 {
+		case 0:
+			ix.Put(paper(fmt.Sprint(i), "optimal transport flow", "transport plans and flow fields between distributions"))
+		case 1:
+			ix.Put(paper(fmt.Sprint(i), "graph networks", "message passing on graphs and nodes"))
+		case 2:
+			ix.Put(paper(fmt.Sprint(i), "protein folding", "structures of proteins and amino acids"))
+		case 3:
+			ix.Put(paper(fmt.Sprint(i), "language models", "tokens and attention in transformers"))
+		}
+	}
+	ix.Put(paper("only-flow", "a study of flow", "flow fields of fluids"))
+	if ix.Search("transport", 50)[0].ID == "only-flow" {
+		t.Fatal("setup: lexical search already finds it first")
+	}
+	ix.maybeTrain()
+	found := false
+	for _, h := range ix.Search("transport", 20) {
+		found = found || h.ID == "only-flow"
+	}
+	if !found {
+		t.Error("the hybrid did not find the paper that says flow for a transport query")
+	}
+	for _, h := range ix.Lexical("transport", 50) {
+		if h.ID == "only-flow" {
+			t.Error("BM25 alone should not match it")
 		}
 	}
 }

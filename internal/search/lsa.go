@@ -33,6 +33,18 @@ type LSAOptions struct {
 
 // TrainLSA learns term vectors from tokenized documents.
 func TrainLSA(docs [][]string, o LSAOptions) (*LSA, error) {
+	tfs := make([]map[string]float64, len(docs))
+	for i, d := range docs {
+		tfs[i] = map[string]float64{}
+		for _, t := range d {
+			tfs[i][t]++
+		}
+	}
+	return TrainLSATF(tfs, o)
+}
+
+// TrainLSATF learns term vectors from per-document term frequencies.
+func TrainLSATF(docs []map[string]float64, o LSAOptions) (*LSA, error) {
 	n := len(docs)
 	if n < 4 {
 		return nil, errors.New("lsa: need at least 4 documents")
@@ -49,12 +61,8 @@ func TrainLSA(docs [][]string, o LSAOptions) (*LSA, error) {
 	}
 	df := map[string]int{}
 	for _, d := range docs {
-		seen := map[string]bool{}
-		for _, t := range d {
-			if !seen[t] {
-				seen[t] = true
-				df[t]++
-			}
+		for t := range d {
+			df[t]++
 		}
 	}
 	l := &LSA{Dim: o.Dim, vocab: map[string]int32{}}
@@ -90,13 +98,13 @@ type csr struct {
 	vals     []float64
 }
 
-// weights returns the normalised TF-IDF weights of tokens: (1+log tf)·idf,
-// L2-normalised, over known terms.
-func (l *LSA) weights(tokens []string) (map[int32]float64, float64) {
+// weights returns the TF-IDF weights of a text's term frequencies,
+// (1+log tf)·idf over known terms, and their L2 norm.
+func (l *LSA) weights(counts map[string]float64) (map[int32]float64, float64) {
 	tf := map[int32]float64{}
-	for _, t := range tokens {
+	for t, c := range counts {
 		if id, ok := l.vocab[t]; ok {
-			tf[id]++
+			tf[id] += c
 		}
 	}
 	var norm float64
@@ -108,7 +116,7 @@ func (l *LSA) weights(tokens []string) (map[int32]float64, float64) {
 	return tf, math.Sqrt(norm)
 }
 
-func (l *LSA) matrix(docs [][]string) *csr {
+func (l *LSA) matrix(docs []map[string]float64) *csr {
 	m := &csr{rowStart: make([]int, 1, len(docs)+1)}
 	for _, d := range docs {
 		w, norm := l.weights(d)
@@ -226,7 +234,16 @@ func randomizedRightVectors(a *csr, terms, k, iters int, seed uint64) (*mat.Dens
 // Embed returns the unit vector of a text's tokens, or nil when none of
 // its terms is known.
 func (l *LSA) Embed(tokens []string) []float32 {
-	w, norm := l.weights(tokens)
+	counts := map[string]float64{}
+	for _, t := range tokens {
+		counts[t]++
+	}
+	return l.EmbedTF(counts)
+}
+
+// EmbedTF is Embed from term frequencies.
+func (l *LSA) EmbedTF(counts map[string]float64) []float32 {
+	w, norm := l.weights(counts)
 	if norm == 0 {
 		return nil
 	}
