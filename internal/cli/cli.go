@@ -33,6 +33,7 @@ func commands() []command {
 		{"ingest", "import papers: ingest hf|oai|arxiv|kaggle …", runIngest},
 		{"user", "manage accounts: user add NAME --email E [--admin], user passwd NAME", runUser},
 		{"token", "print a new API token: token create NAME", runToken},
+		{"search", "search papers: search [--json] [--limit N] QUERY", runSearch},
 		{"eval", "search quality on a test collection: eval --docs D --queries Q --qrels R [--json]", runEval},
 		{"digest", "e-mail digests: digest send --period daily|weekly, digest preview EMAIL", runDigest},
 		{"version", "print the version", func(_ context.Context, _ []string, env Env) error {

@@ -173,43 +173,146 @@ func (s *Papers) Paper(ctx context.Context, rawID string) (*model.Paper, error) 
 // MaxQueryLen bounds search queries, as Hugging Face does (250 characters).
 const MaxQueryLen = 250
 
-// SearchPapers returns up to limit papers matching q, best first.
+// Search orders.
+const (
+	ByRelevance = "relevance"
+	ByDate      = "date"
+	ByUpvotes   = "upvotes"
+)
+
+// SearchQuery is a search with its filters.
+type SearchQuery struct {
+	Q        string
+	From, To model.Date // on the daily list or first published in [From, To]; zero: open
+	Category string     // arXiv category or archive prefix ("cs", "cs.LG")
+	Org      string
+	HasCode  bool
+	Sort     string // relevance (default), date or upvotes
+	Limit    int
+}
+
+// searchDepth is how many ranked candidates filters choose from.
+const searchDepth = 500
+
+// SearchPapers is Find with no filters.
 func (s *Papers) SearchPapers(ctx context.Context, q string, limit int) ([]*model.Paper, error) {
-	q = strings.TrimSpace(q)
+	return s.Find(ctx, SearchQuery{Q: q, Limit: limit})
+}
+
+// Find returns up to sq.Limit papers for the query, best first: the
+// fusion of BM25 and semantic similarity, then phrases, exclusions and
+// filters, then the order asked for. Hidden papers never appear.
+func (s *Papers) Find(ctx context.Context, sq SearchQuery) ([]*model.Paper, error) {
+	q := strings.TrimSpace(sq.Q)
 	if len([]rune(q)) > MaxQueryLen {
 		return nil, model.Errorf(model.EINVALID, "query too long: at most %d characters", MaxQueryLen)
 	}
-	if q == "" {
+	switch sq.Sort {
+	case "", ByRelevance, ByDate, ByUpvotes:
+	default:
+		return nil, model.Errorf(model.EINVALID, "invalid sort %q: use relevance, date or upvotes", sq.Sort)
+	}
+	if q == "" || sq.Limit <= 0 {
 		return nil, nil
 	}
 	if id, err := model.NormalizeArxivID(q); err == nil {
-		if p, err := s.Store.FindPaperByID(ctx, id); err == nil {
+		if p, err := s.Store.FindPaperByID(ctx, id); err == nil && !p.Hidden {
 			return []*model.Paper{p}, nil
 		}
 	}
 	if err := s.Search.Sync(ctx); err != nil {
 		s.Log.Warn("search index sync failed; results may be stale", slog.Any("error", err))
 	}
-	hits := s.Search.Search(q, limit)
-	if len(hits) == 0 {
-		return nil, nil
+	parsed := search.ParseQuery(q)
+	hits := s.Search.Search(parsed.Text, searchDepth)
+	out := make([]*model.Paper, 0, sq.Limit)
+	for start := 0; start < len(hits) && (sq.Sort != "" && sq.Sort != ByRelevance || len(out) < sq.Limit); start += 100 {
+		chunk := hits[start:min(start+100, len(hits))]
+		ids := make([]string, len(chunk))
+		for i, h := range chunk {
+			ids[i] = h.ID
+		}
+		ps, err := s.Store.FindPapers(ctx, store.PaperFilter{IDs: ids})
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]*model.Paper, len(ps))
+		for _, p := range ps {
+			byID[p.ID] = p
+		}
+		for _, h := range chunk {
+			if p := byID[h.ID]; p != nil && sq.keeps(p) && parsed.Matches(p.Title+" "+p.Summary) {
+				out = append(out, p)
+			}
+		}
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+	switch sq.Sort {
+	case ByDate:
+		sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
+	case ByUpvotes:
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Upvotes > out[j].Upvotes })
+	}
+	return out[:min(sq.Limit, len(out))], nil
+}
+
+// keeps applies the filters.
+func (sq SearchQuery) keeps(p *model.Paper) bool {
+	if p.Hidden || (sq.HasCode && p.GithubRepo == "") {
+		return false
+	}
+	if sq.Org != "" && (p.Organization == nil || p.Organization.Name != sq.Org) {
+		return false
+	}
+	if sq.Category != "" {
+		found := false
+		for _, c := range p.Categories {
+			found = found || c == sq.Category || strings.HasPrefix(c, sq.Category+".")
+		}
+		if !found {
+			return false
+		}
+	}
+	if sq.From.IsZero() && sq.To.IsZero() {
+		return true
+	}
+	day := model.DateOf(p.PublishedAt)
+	if p.Daily != nil {
+		day = p.Daily.Day
+	}
+	return (sq.From.IsZero() || !day.Before(sq.From)) && (sq.To.IsZero() || !sq.To.Before(day))
+}
+
+// Similar returns the papers most like the paper id.
+func (s *Papers) Similar(ctx context.Context, rawID string, limit int) ([]*model.Paper, error) {
+	p, err := s.Paper(ctx, rawID)
+	if err != nil {
+		return nil, err
+	}
+	hits := s.Search.Similar(p.ID, limit+10)
+	if len(hits) == 0 { // no semantic model yet: the title as a query
+		hits = s.Search.Search(p.Title, limit+10)
+	}
+	ids := make([]string, 0, len(hits))
+	for _, h := range hits {
+		if h.ID != p.ID {
+			ids = append(ids, h.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	ps, err := s.Store.FindPapers(ctx, store.PaperFilter{IDs: ids})
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*model.Paper, len(ps))
-	for _, p := range ps {
-		byID[p.ID] = p
+	byID := map[string]*model.Paper{}
+	for _, q := range ps {
+		byID[q.ID] = q
 	}
-	out := make([]*model.Paper, 0, len(hits))
-	for _, h := range hits {
-		if p := byID[h.ID]; p != nil {
-			out = append(out, p)
+	out := make([]*model.Paper, 0, limit)
+	for _, id := range ids {
+		if q := byID[id]; q != nil && !q.Hidden && len(out) < limit {
+			out = append(out, q)
 		}
 	}
 	return out, nil

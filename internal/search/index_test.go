@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/quire/quire/internal/model"
@@ -105,4 +106,37 @@ func TestHybridFindsRelatedWords(t *testing.T) {
 			t.Error("BM25 alone should not match it")
 		}
 	}
+}
+
+func TestParseQuery(t *testing.T) {
+	q := ParseQuery(`flow "optimal transport" -diffusion "unbalanced`)
+	if q.Text != "flow optimal transport unbalanced" || len(q.Phrases) != 2 || q.Excluded[0] != "diffusion" {
+		t.Fatalf("%+v", q)
+	}
+	if !q.Matches("Optimal transport of flow, unbalanced") || q.Matches("optimal transport with diffusion unbalanced") ||
+		q.Matches("transport optimal unbalanced") {
+		t.Error("Matches is wrong")
+	}
+	for _, s := range []string{"", `"`, "-", "- -", "the of and", "!!!", "流体 理论", "$\\pi_0$", strings.Repeat("x ", 6000)} {
+		_ = ParseQuery(s).Matches("some text") // no panic
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	text := "We study many things. Among them optimal transport and flow matching <b>models</b> appear. Then others."
+	got := Snippet(text, "transport flow", 6)
+	if !strings.Contains(got, "<mark>transport</mark>") || !strings.Contains(got, "<mark>flow</mark>") || strings.Contains(got, "<b>") {
+		t.Errorf("Snippet = %q", got)
+	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{`flow "optimal transport" -diffusion`, `"`, `-`, `a"b"c`, "中文 查询"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := ParseQuery(s)
+		_ = q.Matches(s)
+		_ = Snippet(s, q.Text, 30)
+	})
 }

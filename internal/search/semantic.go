@@ -125,3 +125,27 @@ func fuse(lists ...[]Hit) []Hit {
 	})
 	return out
 }
+
+// Similar returns the papers nearest to paper id by semantic similarity,
+// or, before the model exists, by BM25 on its indexed terms.
+func (ix *Index) Similar(id string, limit int) []Hit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	doc, ok := ix.docOf[id]
+	if !ok {
+		return nil
+	}
+	if ix.sem != nil && int(doc) < len(ix.vecs) && ix.vecs[doc] != nil {
+		qv := ix.vecs[doc]
+		hits := make([]Hit, 0, 256)
+		for d, v := range ix.vecs {
+			if v == nil || int32(d) == doc || !ix.alive(int32(d)) {
+				continue
+			}
+			hits = append(hits, Hit{ID: ix.ids[d], Score: float64(Dot(qv, v))})
+		}
+		sort.Slice(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+		return hits[:min(limit, len(hits))]
+	}
+	return nil
+}

@@ -26,6 +26,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /api/daily_papers", h.dailyPapersRoute)
 	handle("GET /api/papers/search", h.search)
 	handle("GET /api/papers/{id...}", h.paper)
+	handle("GET /api/papers/{id}/similar", h.similar)
 }
 
 // Page sizes, as on Hugging Face: limit defaults to 50 and is at most 100
@@ -125,14 +126,59 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 	response.JSON(w, http.StatusOK, NewPaper(p))
 }
 
-func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, err := intParam(q, "limit", DefaultSearchLimit, 1, MaxSearchLimit)
+// ParseSearchQuery reads q, limit and the filters: from, to (YYYY-MM-DD),
+// category, org, has_code, sort (relevance, date, upvotes). The search page
+// takes the same parameters.
+func ParseSearchQuery(q url.Values, defLimit int) (core.SearchQuery, error) {
+	sq := core.SearchQuery{Q: q.Get("q"), Category: q.Get("category"), Org: q.Get("org"), Sort: q.Get("sort")}
+	var err error
+	if sq.Limit, err = intParam(q, "limit", defLimit, 1, MaxSearchLimit); err != nil {
+		return sq, err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *model.Date
+	}{{"from", &sq.From}, {"to", &sq.To}} {
+		if v := q.Get(f.name); v != "" {
+			if *f.dst, err = model.ParseDate(v); err != nil {
+				return sq, model.Errorf(model.EINVALID, "invalid %s: %s", f.name, model.ErrorMessage(err))
+			}
+		}
+	}
+	switch v := q.Get("has_code"); v {
+	case "", "0", "false":
+	case "1", "true", "on":
+		sq.HasCode = true
+	default:
+		return sq, model.Errorf(model.EINVALID, "invalid has_code %q: use true or false", v)
+	}
+	return sq, nil
+}
+
+func (h *Handler) similar(w http.ResponseWriter, r *http.Request) {
+	limit, err := intParam(r.URL.Query(), "limit", 10, 1, MaxLimit)
 	if err != nil {
 		response.JSONError(w, r, h.Log, err)
 		return
 	}
-	papers, err := h.Papers.SearchPapers(r.Context(), q.Get("q"), limit)
+	papers, err := h.Papers.Similar(r.Context(), r.PathValue("id"), limit)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		err = model.Errorf(model.ENOTFOUND, "Paper not found")
+	}
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	response.JSON(w, http.StatusOK, dailyPapers(papers))
+}
+
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+	sq, err := ParseSearchQuery(r.URL.Query(), DefaultSearchLimit)
+	if err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	papers, err := h.Papers.Find(r.Context(), sq)
 	if err != nil {
 		response.JSONError(w, r, h.Log, err)
 		return

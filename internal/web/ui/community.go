@@ -164,6 +164,7 @@ type paperData struct {
 	Viewer     *model.Account
 	CanLinks   bool
 	Moderator  bool
+	Similar    []*model.Paper
 }
 
 func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error) {
@@ -185,6 +186,9 @@ func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error)
 		} else {
 			d.Discussion = append(d.Discussion, v)
 		}
+	}
+	if d.Similar, err = h.Papers.Similar(r.Context(), p.ID, 5); err != nil {
+		return nil, err
 	}
 	if a != nil {
 		voted, err := h.Papers.Store.Voted(r.Context(), a.Name, []string{p.ID})

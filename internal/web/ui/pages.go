@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 
+	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
+	"github.com/quire/quire/internal/web/api"
 )
 
 func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
@@ -26,9 +30,11 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 const SearchLimit = 50
 
 type searchData struct {
-	Query   string
-	Papers  []cardView
-	Message string
+	Query    string
+	Papers   []cardView
+	Snippets map[string]template.HTML
+	Message  string
+	Filters  core.SearchQuery
 }
 
 func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +49,12 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 			{"application/feed+json", "Search “" + q + "” (JSON Feed)", "/feed/search.json?q=" + queryEscape(q)},
 		}
 	}
-	papers, err := h.Papers.SearchPapers(r.Context(), q, SearchLimit)
+	sq, err := api.ParseSearchQuery(r.URL.Query(), SearchLimit)
+	d.Filters = sq
+	var papers []*model.Paper
+	if err == nil {
+		papers, err = h.Papers.Find(r.Context(), sq)
+	}
 	switch {
 	case model.ErrorCode(err) == model.EINVALID:
 		d.Message = model.ErrorMessage(err)
@@ -55,6 +66,10 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	if d.Papers, err = h.cards(r, papers); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	d.Snippets = map[string]template.HTML{}
+	for _, p := range papers {
+		d.Snippets[p.ID] = template.HTML(search.Snippet(p.Summary, q, 40)) // Snippet escapes the text
 	}
 	h.render(w, r, "search", p)
 }
