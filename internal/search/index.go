@@ -6,9 +6,9 @@ package search
 
 import (
 	"context"
+	"hash/fnv"
 	"log/slog"
 	"math"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -20,9 +20,9 @@ import (
 
 // BM25 parameters (the textbook defaults).
 const (
-	k1          = 1.2
-	b           = 0.75
-	titleWeight = 2
+	k1          float32 = 1.2
+	b           float32 = 0.75
+	titleWeight float32 = 2
 )
 
 // Hit is one search result.
@@ -51,6 +51,9 @@ type Index struct {
 	ids      []string         // doc number → paper id
 	docOf    map[string]int32 // paper id → doc number
 	lens     []float32        // weighted length per doc; 0 for removed docs
+	dead     []bool           // doc number → replaced or removed
+	hashes   []uint64         // doc number → hash of its text, to skip unchanged re-puts
+	deadPost int              // postings of dead docs, for compaction
 	postings map[string][]posting
 	total    float64 // sum of lens of live docs
 	live     int
@@ -95,8 +98,25 @@ func (ix *Index) Len() int {
 	return ix.live
 }
 
-// Put adds or replaces a paper.
+// Put adds or replaces a paper. A paper whose title, abstract and authors
+// did not change (an upvote, a re-import) costs one hash and nothing else.
 func (ix *Index) Put(p *model.Paper) {
+	h := fnv.New64a()
+	h.Write([]byte(p.Title))
+	h.Write([]byte{0})
+	h.Write([]byte(p.Summary))
+	for _, a := range p.Authors {
+		h.Write([]byte{0})
+		h.Write([]byte(a.Name))
+	}
+	sum := h.Sum64()
+	ix.mu.RLock()
+	old, exists := ix.docOf[p.ID]
+	same := exists && ix.hashes[old] == sum
+	ix.mu.RUnlock()
+	if same {
+		return
+	}
 	tf := map[string]float32{}
 	var length float32
 	add := func(text string, w float32) {
@@ -118,6 +138,8 @@ func (ix *Index) Put(p *model.Paper) {
 	doc := int32(len(ix.ids))
 	ix.ids = append(ix.ids, p.ID)
 	ix.lens = append(ix.lens, length)
+	ix.dead = append(ix.dead, false)
+	ix.hashes = append(ix.hashes, sum)
 	ix.docOf[p.ID] = doc
 	ix.total += float64(length)
 	ix.live++
@@ -127,19 +149,40 @@ func (ix *Index) Put(p *model.Paper) {
 	ix.embedLocked(doc, tf)
 }
 
-// removeLocked drops a document; its postings are filtered out lazily.
+// removeLocked drops a document; its postings are skipped until the next
+// compaction, which runs when they are a quarter of all postings.
 func (ix *Index) removeLocked(doc int32) {
 	ix.total -= float64(ix.lens[doc])
 	ix.lens[doc] = 0
+	ix.dead[doc] = true
 	ix.live--
 	delete(ix.docOf, ix.ids[doc])
+	ix.deadPost++ // counted per document; compaction recounts exactly
+	if ix.deadPost*4 > ix.live+1 {
+		ix.compactLocked()
+	}
+}
+
+// compactLocked rewrites the postings without dead documents.
+func (ix *Index) compactLocked() {
+	for t, ps := range ix.postings {
+		kept := ps[:0]
+		for _, p := range ps {
+			if !ix.dead[p.doc] {
+				kept = append(kept, p)
+			}
+		}
+		if len(kept) == 0 {
+			delete(ix.postings, t)
+		} else {
+			ix.postings[t] = kept
+		}
+	}
+	ix.deadPost = 0
 }
 
 // alive reports whether doc is the current version of its paper.
-func (ix *Index) alive(doc int32) bool {
-	d, ok := ix.docOf[ix.ids[doc]]
-	return ok && d == doc
-}
+func (ix *Index) alive(doc int32) bool { return !ix.dead[doc] }
 
 // Search returns the best limit documents for q: the reciprocal rank
 // fusion of BM25 and semantic similarity when the semantic model exists,
@@ -160,7 +203,9 @@ func (ix *Index) Search(q string, limit int) []Hit {
 	return out[:min(limit, len(out))]
 }
 
-// Lexical returns the best limit documents for q by BM25 (OR semantics).
+// Lexical returns the best limit documents for q by BM25 (OR semantics):
+// term-at-a-time accumulation into a dense score array, then a bounded
+// heap for the top results.
 func (ix *Index) Lexical(q string, limit int) []Hit {
 	terms := Tokens(q)
 	if len(terms) == 0 || limit <= 0 {
@@ -171,8 +216,10 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	if ix.live == 0 {
 		return nil
 	}
-	avg := ix.total / float64(ix.live)
-	scores := map[int32]float64{}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.reset(len(ix.ids))
+	avg := float32(ix.total / float64(ix.live))
 	seen := map[string]bool{}
 	for _, t := range terms {
 		if seen[t] {
@@ -182,37 +229,23 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 		ps := ix.postings[t]
 		df := 0
 		for _, p := range ps {
-			if ix.alive(p.doc) {
+			if !ix.dead[p.doc] {
 				df++
 			}
 		}
 		if df == 0 {
 			continue
 		}
-		idf := math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5))
+		idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
 		for _, p := range ps {
-			if !ix.alive(p.doc) {
-				continue // replaced or removed
+			if ix.dead[p.doc] {
+				continue
 			}
-			tf := float64(p.tf)
-			norm := k1 * (1 - b + b*float64(ix.lens[p.doc])/avg)
-			scores[p.doc] += idf * tf * (k1 + 1) / (tf + norm)
+			norm := k1 * (1 - b + b*ix.lens[p.doc]/avg)
+			sc.add(p.doc, idf*p.tf*(k1+1)/(p.tf+norm))
 		}
 	}
-	hits := make([]Hit, 0, len(scores))
-	for d, s := range scores {
-		hits = append(hits, Hit{ix.ids[d], s})
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		return hits[i].ID > hits[j].ID
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	return hits
+	return sc.top(limit, ix.ids)
 }
 
 // stopWords are dropped from documents and queries.

@@ -1,0 +1,73 @@
+package search
+
+import (
+	"container/heap"
+	"sort"
+	"sync"
+)
+
+// scratch is the per-query work space of Lexical: a dense score array over
+// all documents and the list of those touched, reused across queries.
+type scratch struct {
+	acc     []float32
+	touched []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func (s *scratch) reset(n int) {
+	if cap(s.acc) < n {
+		s.acc = make([]float32, n)
+	}
+	s.acc = s.acc[:n]
+	for _, d := range s.touched {
+		s.acc[d] = 0
+	}
+	s.touched = s.touched[:0]
+}
+
+func (s *scratch) add(doc int32, v float32) {
+	if s.acc[doc] == 0 {
+		s.touched = append(s.touched, doc)
+	}
+	s.acc[doc] += v
+}
+
+// top returns the limit best-scored documents, best first; ties go to the
+// greater id, as everywhere in search.
+func (s *scratch) top(limit int, ids []string) []Hit {
+	h := &hitHeap{}
+	for _, d := range s.touched {
+		hit := Hit{ID: ids[d], Score: float64(s.acc[d])}
+		if h.Len() < limit {
+			heap.Push(h, hit)
+		} else if less((*h)[0], hit) {
+			(*h)[0] = hit
+			heap.Fix(h, 0)
+		}
+	}
+	out := []Hit(*h)
+	sort.Slice(out, func(i, j int) bool { return less(out[j], out[i]) })
+	return out
+}
+
+// less orders hits worst first.
+func less(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score < b.Score
+	}
+	return a.ID < b.ID
+}
+
+type hitHeap []Hit
+
+func (h hitHeap) Len() int           { return len(h) }
+func (h hitHeap) Less(i, j int) bool { return less(h[i], h[j]) }
+func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
