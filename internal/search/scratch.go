@@ -16,14 +16,14 @@ type scratch struct {
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
 func (s *scratch) reset(n int) {
-	if cap(s.acc) < n {
-		s.acc = make([]float32, n)
-	}
-	s.acc = s.acc[:n]
-	for _, d := range s.touched {
+	for _, d := range s.touched { // zero what the last query used, whatever its index's size
 		s.acc[d] = 0
 	}
 	s.touched = s.touched[:0]
+	if cap(s.acc) < n {
+		s.acc = make([]float32, n)
+	}
+	s.acc = s.acc[:cap(s.acc)]
 }
 
 func (s *scratch) add(doc int32, v float32) {
