@@ -3,6 +3,7 @@
 // the shipped binary.
 //
 //	go run ./cmd/quire-bench gen-kaggle --lines 1000000 --seed 1 > snapshot.jsonl
+//	go run ./cmd/quire-bench search --docs 100000 [--json]
 package main
 
 import (
@@ -17,7 +18,7 @@ const sample = "internal/arxiv/testdata/kaggle/arxiv-metadata-oai-snapshot.head-
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE]")
+		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE] | search --docs N [--json]")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -32,6 +33,16 @@ func main() {
 			err = arxivtest.Write(os.Stdout, tmpl, *lines, *seed)
 		}
 		if err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
+	case "search":
+		if err := runSearchBench(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
+	case "search-engine":
+		if err := runSearchEngine(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)
 			os.Exit(1)
 		}
