@@ -11,6 +11,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -61,6 +62,7 @@ type Index struct {
 	sem       *LSA        // nil until MinTrainDocs papers are indexed
 	vecs      [][]float32 // per doc number
 	trainedOn int         // live papers when sem was trained
+	training  atomic.Bool // a training is running
 }
 
 // New returns an empty index that follows src.

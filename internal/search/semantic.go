@@ -16,6 +16,11 @@ const candidates = 200
 // rrfK is the rank constant of reciprocal rank fusion.
 const rrfK = 60
 
+// InlineTrainDocs is the corpus size up to which training runs inline in
+// Sync; above it, training runs in the background and search stays lexical
+// until it is done, so that a large instance starts serving at once.
+const InlineTrainDocs = 50000
+
 // maybeTrain (re)trains the semantic model when there is none yet and
 // enough papers, or when the corpus has doubled since the last training:
 // the model learns the field's vocabulary as the instance grows, and papers
@@ -24,9 +29,18 @@ func (ix *Index) maybeTrain() {
 	ix.mu.RLock()
 	live, trained := ix.live, ix.trainedOn
 	ix.mu.RUnlock()
-	if live < MinTrainDocs || (trained > 0 && live < 2*trained) {
+	if live < MinTrainDocs || (trained > 0 && live < 2*trained) || !ix.training.CompareAndSwap(false, true) {
 		return
 	}
+	if live <= InlineTrainDocs {
+		ix.train(live)
+		return
+	}
+	go ix.train(live)
+}
+
+func (ix *Index) train(live int) {
+	defer ix.training.Store(false)
 	start := time.Now()
 	ix.mu.RLock()
 	docs := make([]map[string]float64, len(ix.ids))
