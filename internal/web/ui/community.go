@@ -20,18 +20,18 @@ func (h *Handler) communityRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /papers/submit", h.submit)
 	handle("POST /papers/{id}/upvote", h.vote)
 	handle("POST /papers/{id}/comments", h.comment)
-	handle("POST /papers/{id}/links", h.links)
-	handle("POST /papers/{id}/claim", h.claim)
-	handle("POST /papers/{id}/hide", h.hidePaper)
+	handle("POST /papers/{id}/links", h.post(h.links, paperPage))
+	handle("POST /papers/{id}/claim", h.post(h.claim, paperPage))
+	handle("POST /papers/{id}/hide", h.post(h.hidePaper, paperPage))
 	handle("POST /comments/{id}/edit", h.commentAction("edit"))
 	handle("POST /comments/{id}/delete", h.commentAction("delete"))
 	handle("POST /comments/{id}/hide", h.commentAction("hide"))
 	handle("POST /comments/{id}/unhide", h.commentAction("unhide"))
 	handle("GET /u/{name}", h.profile)
 	handle("GET /moderation", h.moderation)
-	handle("POST /moderation/claims/{id}", h.decideClaim)
-	handle("POST /moderation/suspend", h.suspend)
-	handle("POST /orgs", h.createOrg)
+	handle("POST /moderation/claims/{id}", h.post(h.decideClaim, moderationPage))
+	handle("POST /moderation/suspend", h.post(h.suspend, moderationPage))
+	handle("POST /orgs", h.post(h.createOrg, func(r *http.Request) string { return "/orgs/" + r.PostFormValue("name") }))
 }
 
 // back redirects to the page the form was on, or to fallback.
@@ -111,41 +111,37 @@ func (h *Handler) commentAction(action string) http.HandlerFunc {
 	}
 }
 
-func (h *Handler) links(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
+// post makes a logged-in form action: run do, then redirect to where the
+// form says (back) or to fallback; an error gets the error page.
+func (h *Handler) post(do func(r *http.Request, a *model.Account) error, fallback func(r *http.Request) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := h.needLogin(w, r)
+		if a == nil {
+			return
+		}
+		if err := do(r, a); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		back(w, r, fallback(r))
 	}
-	if err := h.Community.SetLinks(r.Context(), a, r.PathValue("id"), r.PostFormValue("github"), r.PostFormValue("project")); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	back(w, r, "/papers/"+r.PathValue("id"))
 }
 
-func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
-	}
+func paperPage(r *http.Request) string { return "/papers/" + r.PathValue("id") }
+
+func moderationPage(*http.Request) string { return "/moderation" }
+
+func (h *Handler) links(r *http.Request, a *model.Account) error {
+	return h.Community.SetLinks(r.Context(), a, r.PathValue("id"), r.PostFormValue("github"), r.PostFormValue("project"))
+}
+
+func (h *Handler) claim(r *http.Request, a *model.Account) error {
 	pos, _ := strconv.Atoi(r.PostFormValue("position"))
-	if err := h.Community.Claim(r.Context(), a, r.PathValue("id"), pos); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	back(w, r, "/papers/"+r.PathValue("id"))
+	return h.Community.Claim(r.Context(), a, r.PathValue("id"), pos)
 }
 
-func (h *Handler) hidePaper(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
-	}
-	if err := h.Community.HidePaper(r.Context(), a, r.PathValue("id"), r.PostFormValue("hidden") != "0", r.PostFormValue("reason")); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	back(w, r, "/papers/"+r.PathValue("id"))
+func (h *Handler) hidePaper(r *http.Request, a *model.Account) error {
+	return h.Community.HidePaper(r.Context(), a, r.PathValue("id"), r.PostFormValue("hidden") != "0", r.PostFormValue("reason"))
 }
 
 // commentView is a comment ready for the page.
@@ -266,40 +262,15 @@ func (h *Handler) moderation(w http.ResponseWriter, r *http.Request) {
 		"Bouncing": bouncing}})
 }
 
-func (h *Handler) decideClaim(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
-	}
+func (h *Handler) decideClaim(r *http.Request, a *model.Account) error {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := h.Community.DecideClaim(r.Context(), a, id, r.PostFormValue("approve") == "1"); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+	return h.Community.DecideClaim(r.Context(), a, id, r.PostFormValue("approve") == "1")
 }
 
-func (h *Handler) suspend(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
-	}
-	if err := h.Community.Suspend(r.Context(), a, r.PostFormValue("user"), r.PostFormValue("suspend") != "0", r.PostFormValue("reason")); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+func (h *Handler) suspend(r *http.Request, a *model.Account) error {
+	return h.Community.Suspend(r.Context(), a, r.PostFormValue("user"), r.PostFormValue("suspend") != "0", r.PostFormValue("reason"))
 }
 
-func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
-	}
-	name := r.PostFormValue("name")
-	if err := h.Community.CreateOrganization(r.Context(), a, name, r.PostFormValue("fullname")); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/orgs/"+name, http.StatusSeeOther)
+func (h *Handler) createOrg(r *http.Request, a *model.Account) error {
+	return h.Community.CreateOrganization(r.Context(), a, r.PostFormValue("name"), r.PostFormValue("fullname"))
 }

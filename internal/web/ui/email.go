@@ -16,7 +16,7 @@ func (h *Handler) emailRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /unsubscribe", h.unsubscribe)
 	handle("GET /digest/preview", h.preview)
 	handle("POST /searches", h.saveSearch)
-	handle("POST /searches/{id}/delete", h.deleteSearch)
+	handle("POST /searches/{id}/delete", h.post(h.deleteSearch, settingsPage("searches")))
 	handle("POST /settings/subscription", h.updateSubscription)
 }
 
@@ -124,17 +124,13 @@ func (h *Handler) saveSearch(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/settings#searches", http.StatusSeeOther)
 }
 
-func (h *Handler) deleteSearch(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
-	if a == nil {
-		return
-	}
+func (h *Handler) deleteSearch(r *http.Request, a *model.Account) error {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := h.Papers.Store.DeleteSavedSearch(r.Context(), a.Name, id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/settings#searches", http.StatusSeeOther)
+	return h.Papers.Store.DeleteSavedSearch(r.Context(), a.Name, id)
+}
+
+func settingsPage(anchor string) func(*http.Request) string {
+	return func(*http.Request) string { return "/settings#" + anchor }
 }
 
 // updateSubscription changes the frequency of, or stops, the subscription
