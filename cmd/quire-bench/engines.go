@@ -244,4 +244,3 @@ func (e *bleveEngine) query(q string, k int) ([]string, error) {
 	}
 	return out, nil
 }
-
