@@ -221,7 +221,7 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.reset(len(ix.ids))
-	avg := float32(ix.total / float64(ix.live))
+	invAvg := float32(float64(ix.live) / ix.total)
 	seen := map[string]bool{}
 	for _, t := range terms {
 		if seen[t] {
@@ -229,22 +229,26 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 		}
 		seen[t] = true
 		ps := ix.postings[t]
-		df := 0
-		for _, p := range ps {
-			if !ix.dead[p.doc] {
-				df++
+		df := len(ps)
+		if ix.deadPost > 0 { // some postings belong to replaced documents
+			df = 0
+			for _, p := range ps {
+				if !ix.dead[p.doc] {
+					df++
+				}
 			}
 		}
 		if df == 0 {
 			continue
 		}
 		idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
+		w := idf * (k1 + 1)
 		for _, p := range ps {
-			if ix.dead[p.doc] {
+			if ix.deadPost > 0 && ix.dead[p.doc] {
 				continue
 			}
-			norm := k1 * (1 - b + b*ix.lens[p.doc]/avg)
-			sc.add(p.doc, idf*p.tf*(k1+1)/(p.tf+norm))
+			norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
+			sc.add(p.doc, w*p.tf/(p.tf+norm))
 		}
 	}
 	return sc.top(limit, ix.ids)
