@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"math"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -222,6 +223,11 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	defer scratchPool.Put(sc)
 	sc.reset(len(ix.ids))
 	invAvg := float32(float64(ix.live) / ix.total)
+	type qterm struct {
+		ps []posting
+		w  float32 // idf·(k1+1): no posting of the term scores more
+	}
+	var qts []qterm
 	seen := map[string]bool{}
 	for _, t := range terms {
 		if seen[t] {
@@ -238,17 +244,31 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 				}
 			}
 		}
-		if df == 0 {
-			continue
+		if df > 0 {
+			idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
+			qts = append(qts, qterm{ps, idf * (k1 + 1)})
 		}
-		idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
-		w := idf * (k1 + 1)
-		for _, p := range ps {
+	}
+	// MaxScore, term at a time: rare terms first; once the terms left could
+	// not lift a document that has no score yet into the top results, they
+	// only add to documents already scored. The result stays exact.
+	sort.Slice(qts, func(i, j int) bool { return qts[i].w > qts[j].w })
+	rest := float32(0)
+	for _, q := range qts {
+		rest += q.w
+	}
+	for i, q := range qts {
+		onlyScored := i > 0 && rest < sc.threshold(limit)
+		rest -= q.w
+		for _, p := range q.ps {
 			if ix.deadPost > 0 && ix.dead[p.doc] {
 				continue
 			}
+			if onlyScored && sc.acc[p.doc] == 0 {
+				continue
+			}
 			norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
-			sc.add(p.doc, w*p.tf/(p.tf+norm))
+			sc.add(p.doc, q.w*p.tf/(p.tf+norm))
 		}
 	}
 	return sc.top(limit, ix.ids)

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -159,5 +160,34 @@ func TestUnchangedPutIsFreeAndDeadDocsCompact(t *testing.T) {
 	}
 	if hits := ix.Search("quantum", 10); len(hits) != 1 || ix.Len() != 1 {
 		t.Errorf("hits = %+v, live = %d", hits, ix.Len())
+	}
+}
+
+// TestPruningKeepsExactTopK compares the pruned search with exhaustive
+// scoring on a random corpus with frequent and rare words.
+func TestPruningKeepsExactTopK(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	words := make([]string, 300)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+	}
+	zipf := func() string { return words[min(len(words)-1, int(rng.ExpFloat64()*20))] }
+	ix := New(nil)
+	for d := 0; d < 3000; d++ {
+		var abs []string
+		for j := 0; j < 20+rng.IntN(60); j++ {
+			abs = append(abs, zipf())
+		}
+		ix.Put(paper(fmt.Sprintf("d%04d", d), zipf()+" "+zipf(), strings.Join(abs, " ")))
+	}
+	for qn := 0; qn < 300; qn++ {
+		q := zipf() + " " + zipf() + " " + words[rng.IntN(len(words))]
+		got := ix.Lexical(q, 10)
+		all := ix.Lexical(q, 100000) // deep enough that nothing is pruned
+		for i := range got {
+			if got[i].ID != all[i].ID || math.Abs(got[i].Score-all[i].Score) > 1e-4 {
+				t.Fatalf("query %q rank %d: pruned %+v, exhaustive %+v", q, i, got[i], all[i])
+			}
+		}
 	}
 }

@@ -33,6 +33,38 @@ func (s *scratch) add(doc int32, v float32) {
 	s.acc[doc] += v
 }
 
+// threshold is the limit-th best score so far (0 while fewer documents
+// have a score): a document below it cannot be in the top results.
+func (s *scratch) threshold(limit int) float32 {
+	if len(s.touched) < limit {
+		return 0
+	}
+	h := make(minHeap, 0, limit)
+	for _, d := range s.touched {
+		v := s.acc[d]
+		if len(h) < limit {
+			heap.Push(&h, v)
+		} else if v > h[0] {
+			h[0] = v
+			heap.Fix(&h, 0)
+		}
+	}
+	return h[0]
+}
+
+type minHeap []float32
+
+func (h minHeap) Len() int           { return len(h) }
+func (h minHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h minHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *minHeap) Push(x any)        { *h = append(*h, x.(float32)) }
+func (h *minHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
 // top returns the limit best-scored documents, best first; ties go to the
 // greater id, as everywhere in search.
 func (s *scratch) top(limit int, ids []string) []Hit {
