@@ -18,7 +18,7 @@ import (
 
 // emailParts builds the e-mail services of cfg over db; the mailer is nil
 // when no SMTP server is configured.
-func emailParts(ctx context.Context, cfg config.Config, db *sqlstore.DB, papers *core.Papers, log *slog.Logger) (*digest.Subscriptions, *digest.Sender, error) {
+func emailParts(cfg config.Config, db *sqlstore.DB, papers *core.Papers, log *slog.Logger) (*digest.Subscriptions, *digest.Sender, error) {
 	signer, err := digest.LoadSigner(cfg.DataDir)
 	if err != nil {
 		return nil, nil, err
@@ -33,7 +33,7 @@ func emailParts(ctx context.Context, cfg config.Config, db *sqlstore.DB, papers 
 	}
 	site := digest.Site{Name: cfg.SiteName, BaseURL: cfg.SiteURL(), From: cfg.From()}
 	subs := &digest.Subscriptions{Store: db, Mailer: mailer, Signer: signer, Site: site, Now: time.Now}
-	sender := &digest.Sender{Store: db, Papers: papers, Mailer: mailer, Signer: signer, Site: site, Log: log, Now: time.Now,
+	sender := &digest.Sender{Store: db, Papers: papers, Mailer: mailer, Signer: signer, Site: site, Log: log,
 		Retries: 4, RetryDelay: 30 * time.Second}
 	return subs, sender, nil
 }
@@ -67,7 +67,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	papers := &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}
-	_, sender, err := emailParts(ctx, cfg, db, papers, log)
+	_, sender, err := emailParts(cfg, db, papers, log)
 	if err != nil {
 		return err
 	}

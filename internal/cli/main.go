@@ -81,7 +81,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if len(m.Config.ArxivSets) > 0 {
 		m.Jobs.Add(m.harvestJob())
 	}
-	subs, sender, err := emailParts(ctx, m.Config, db, papers, m.Log)
+	subs, sender, err := emailParts(m.Config, db, papers, m.Log)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func setup(t testing.TB, smtpURL string) (*sqlstore.DB, *digest.Sender) {
 	ix := search.New(db)
 	papers := &core.Papers{Store: db, Search: ix, Log: quiet, Now: time.Now}
 	return db, &digest.Sender{Store: db, Papers: papers, Mailer: mailer, Signer: digest.NewSigner([]byte("0123456789abcdef0123456789abcdef")),
-		Site: site, Log: quiet, Now: time.Now, Retries: 2, RetryDelay: 10 * time.Millisecond}
+		Site: site, Log: quiet, Retries: 2, RetryDelay: 10 * time.Millisecond}
 }
 
 func subscribe(t testing.TB, db *sqlstore.DB, email, freq, user string) *model.Subscription {

@@ -22,7 +22,6 @@ type Sender struct {
 	Signer *Signer
 	Site   Site
 	Log    *slog.Logger
-	Now    func() time.Time
 
 	TopN        int           // papers in the main list
 	Retries     int           // per message, for temporary SMTP errors

@@ -108,9 +108,15 @@ func (ix *Index) semanticLocked(q []string, depth int) []Hit {
 	if qv == nil {
 		return nil
 	}
+	return ix.nearestLocked(qv, depth, -1)
+}
+
+// nearestLocked returns the depth live documents whose vectors are closest
+// to qv, leaving out the document skip.
+func (ix *Index) nearestLocked(qv []float32, depth int, skip int32) []Hit {
 	hits := make([]Hit, 0, 256)
 	for doc, v := range ix.vecs {
-		if v == nil || !ix.alive(int32(doc)) {
+		if v == nil || int32(doc) == skip || !ix.alive(int32(doc)) {
 			continue
 		}
 		hits = append(hits, Hit{ID: ix.ids[doc], Score: float64(Dot(qv, v))})
@@ -140,26 +146,14 @@ func fuse(lists ...[]Hit) []Hit {
 	return out
 }
 
-// Similar returns the papers nearest to paper id by semantic similarity,
-// or, before the model exists, by BM25 on its indexed terms.
+// Similar returns the papers nearest to paper id by semantic similarity;
+// nil before the model exists (callers then fall back to BM25).
 func (ix *Index) Similar(id string, limit int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	doc, ok := ix.docOf[id]
-	if !ok {
+	if !ok || ix.sem == nil || int(doc) >= len(ix.vecs) || ix.vecs[doc] == nil {
 		return nil
 	}
-	if ix.sem != nil && int(doc) < len(ix.vecs) && ix.vecs[doc] != nil {
-		qv := ix.vecs[doc]
-		hits := make([]Hit, 0, 256)
-		for d, v := range ix.vecs {
-			if v == nil || int32(d) == doc || !ix.alive(int32(d)) {
-				continue
-			}
-			hits = append(hits, Hit{ID: ix.ids[d], Score: float64(Dot(qv, v))})
-		}
-		sort.Slice(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-		return hits[:min(limit, len(hits))]
-	}
-	return nil
+	return ix.nearestLocked(ix.vecs[doc], limit, doc)
 }

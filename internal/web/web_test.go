@@ -54,7 +54,7 @@ func newServerWithRules(t testing.TB, cache int, rules core.SubmitRules, paths .
 	signer := digest.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
 	site := digest.Site{Name: "quire", BaseURL: "https://papers.example.org", From: "quire <digest@papers.example.org>"}
 	subs := &digest.Subscriptions{Store: db, Signer: signer, Site: site, Now: time.Now}
-	sender := &digest.Sender{Store: db, Papers: papers, Signer: signer, Site: site, Log: quiet, Now: time.Now}
+	sender := &digest.Sender{Store: db, Papers: papers, Signer: signer, Site: site, Log: quiet}
 	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
 		Subscriptions: subs, Digests: sender,
 		BaseURL: "https://papers.example.org", CacheEntries: cache, Limits: testLimits})
