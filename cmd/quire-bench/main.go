@@ -18,7 +18,7 @@ const sample = "internal/arxiv/testdata/kaggle/arxiv-metadata-oai-snapshot.head-
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE] | search --docs N [--json]")
+		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE] | search --docs N [--json] | http --url URL")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -38,6 +38,11 @@ func main() {
 		}
 	case "search":
 		if err := runSearchBench(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
+	case "http":
+		if err := runHTTPBench(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)
 			os.Exit(1)
 		}

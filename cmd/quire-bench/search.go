@@ -22,7 +22,8 @@ type engineResult struct {
 	P50ms     float64    `json:"p50_ms"`
 	P99ms     float64    `json:"p99_ms"`
 	PeakRSSMB float64    `json:"peak_rss_mb"`
-	Overlap   float64    `json:"top10_overlap_with_textbook_bm25"`
+	Overlap   float64    `json:"top10_overlap"`
+	Reference string     `json:"overlap_reference"` // what the top 10 is compared with
 	Top       [][]string `json:"-"`
 }
 
@@ -34,7 +35,8 @@ func runSearchBench(args []string) error {
 	n := fs.Int("docs", 100000, "documents")
 	nq := fs.Int("queries", 200, "queries")
 	seed := fs.Uint64("seed", 42, "seed")
-	engines := fs.String("engines", "quire,fts5,bleve", "engines to run")
+	engines := fs.String("engines", "quire,fts5,bleve,semantic", "engines to run (semantic: quire's semantic and hybrid search)")
+	efs := fs.String("ef", "0", "semantic: candidates kept in the graph walk, comma-separated (0: the default)")
 	asJSON := fs.Bool("json", false, "one JSON object per engine")
 	_ = fs.Parse(args)
 	root, _ := os.Getwd()
@@ -58,18 +60,22 @@ func runSearchBench(args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "corpus: %d documents generated in %s from %d real abstracts\n", *n, time.Since(start).Round(time.Millisecond), len(real))
-	ref, err := child("textbook", corpus, qfile, dir)
+	ref, err := child("textbook", corpus, qfile, dir, "")
 	if err != nil {
 		return err
 	}
 	var results []*engineResult
 	for _, name := range strings.Split(*engines, ",") {
-		r, err := child(name, corpus, qfile, dir)
+		rs, err := child(name, corpus, qfile, dir, *efs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		r.Overlap = overlap(r.Top, ref.Top)
-		results = append(results, r)
+		for _, r := range rs {
+			if r.Reference == "" {
+				r.Overlap, r.Reference = overlap(r.Top, ref[0].Top), "textbook BM25"
+			}
+			results = append(results, r)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
@@ -78,53 +84,65 @@ func runSearchBench(args []string) error {
 		}
 		return nil
 	}
-	fmt.Printf("%d documents, %d top-10 OR queries, 2 cores\n", *n, *nq)
-	fmt.Printf("%-8s %10s %10s %10s %12s %10s %14s\n", "engine", "build s", "p50 ms", "p99 ms", "peak RSS MB", "overlap", "p99 vs quire")
-	var q99 float64
+	printTables(*n, *nq, results)
+	return nil
+}
+
+// printTables prints the lexical engines with their p99 against quire's,
+// then quire's semantic and hybrid search against exact semantic search.
+func printTables(n, nq int, results []*engineResult) {
+	fmt.Printf("%d documents, %d top-10 queries of 1–3 terms, 2 cores\n", n, nq)
+	fmt.Printf("%-16s %10s %10s %10s %12s %8s %-14s %s\n", "engine", "build s", "p50 ms", "p99 ms", "peak RSS MB", "overlap", "with", "p99 vs quire")
+	var q99, exact50 float64
 	for _, r := range results {
-		if r.Engine == "quire" {
+		switch r.Engine {
+		case "quire":
 			q99 = r.P99ms
+		case "semantic exact":
+			exact50 = r.P50ms
 		}
 	}
 	for _, r := range results {
 		ratio := ""
-		if q99 > 0 {
+		if r.Reference == "textbook BM25" && q99 > 0 {
 			ratio = fmt.Sprintf("%.1f×", r.P99ms/q99)
+		} else if strings.HasPrefix(r.Engine, "semantic") && exact50 > 0 {
+			ratio = fmt.Sprintf("(p50 %.1f× faster than exact)", exact50/r.P50ms)
 		}
-		fmt.Printf("%-8s %10.1f %10.3f %10.3f %12.0f %10.3f %14s\n", r.Engine, r.BuildS, r.P50ms, r.P99ms, r.PeakRSSMB, r.Overlap, ratio)
+		fmt.Printf("%-16s %10.1f %10.3f %10.3f %12.0f %8.3f %-14s %s\n", r.Engine, r.BuildS, r.P50ms, r.P99ms, r.PeakRSSMB, r.Overlap, r.Reference, ratio)
 	}
-	return nil
 }
 
-func child(engine, corpus, qfile, dir string) (*engineResult, error) {
+func child(engine, corpus, qfile, dir, efs string) ([]*engineResult, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "search-engine", engine, corpus, qfile, dir)
+	cmd := exec.Command(self, "search-engine", engine, corpus, qfile, dir, efs)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, err
 	}
-	var r struct {
-		engineResult
-		Top [][]string `json:"top"`
+	var rs []*engineResult
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var r struct {
+			engineResult
+			Top [][]string `json:"top"`
+		}
+		if err := dec.Decode(&r); err != nil {
+			return nil, err
+		}
+		r.engineResult.Top = r.Top
+		rs = append(rs, &r.engineResult)
 	}
-	if err := json.Unmarshal(out, &r); err != nil {
-		return nil, err
-	}
-	r.engineResult.Top = r.Top
-	return &r.engineResult, nil
+	return rs, nil
 }
 
 // runSearchEngine is the child: build one engine, time the queries.
 func runSearchEngine(args []string) error {
 	name, corpus, qfile, dir := args[0], args[1], args[2], args[3]
-	e, err := newEngine(name, dir)
-	if err != nil {
-		return err
-	}
 	f, err := os.Open(corpus)
 	if err != nil {
 		return err
@@ -140,17 +158,24 @@ func runSearchEngine(args []string) error {
 		docs = append(docs, d)
 	}
 	f.Close()
+	qb, err := os.ReadFile(qfile)
+	if err != nil {
+		return err
+	}
+	qs := strings.Split(string(qb), "\n")
+	if name == "semantic" {
+		return runSemanticChild(docs, qs, args[4])
+	}
+	e, err := newEngine(name, dir)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	if err := e.add(docs); err != nil {
 		return err
 	}
 	build := time.Since(start).Seconds()
 	docs = nil
-	qb, err := os.ReadFile(qfile)
-	if err != nil {
-		return err
-	}
-	qs := strings.Split(string(qb), "\n")
 	res := struct {
 		engineResult
 		Top [][]string `json:"top"`

@@ -12,7 +12,6 @@ import (
 	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/mail"
 	"github.com/quire/quire/internal/model"
-	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store/sqlstore"
 )
 
@@ -62,8 +61,8 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	ix := search.New(db)
-	if err := ix.Sync(ctx); err != nil {
+	ix, err := openIndex(ctx, cfg, db, log)
+	if err != nil {
 		return err
 	}
 	papers := &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}

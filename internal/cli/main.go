@@ -13,6 +13,7 @@ import (
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/demo"
 	"github.com/quire/quire/internal/digest"
+	"github.com/quire/quire/internal/embed"
 	"github.com/quire/quire/internal/ingest"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/scheduler"
@@ -61,13 +62,13 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("load demo corpus: %w", err)
 		}
 	}
-	m.Index = search.New(db)
-	m.Index.Log = m.Log
-	start := time.Now()
-	if err := m.Index.Sync(ctx); err != nil {
-		return fmt.Errorf("build search index: %w", err)
+	if m.Index, err = openIndex(ctx, m.Config, db, m.Log); err != nil {
+		return err
 	}
-	m.Log.Info("search index ready", slog.Int("papers", m.Index.Len()), slog.Duration("took", time.Since(start)))
+	persistIndex(m.Config, m.Index, m.Log, 0) // a first build is worth keeping at once
+	if m.Config.EmbedURL != "" {
+		m.Index.UseEmbedder(embed.New(m.Config.EmbedURL, m.Config.EmbedModel, m.Config.EmbedKey))
+	}
 
 	papers := &core.Papers{Store: db, Search: m.Index, Log: m.Log, Now: time.Now}
 	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: ui.SessionTTL}
@@ -105,6 +106,9 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.Background())
 	m.stop = stop
 	go m.followStore(bg)
+	if m.Config.EmbedURL != "" {
+		go m.Index.RunRemote(bg, 2*time.Second)
+	}
 	m.Jobs.Start(bg)
 	go func() {
 		defer close(m.done)
@@ -185,6 +189,7 @@ func (m *Main) followStore(ctx context.Context) {
 			if err := m.Index.Sync(ctx); err != nil && ctx.Err() == nil {
 				m.Log.Warn("search index sync failed", slog.Any("error", err))
 			}
+			persistIndex(m.Config, m.Index, m.Log, SaveEvery)
 		}
 	}
 }
@@ -207,6 +212,9 @@ func (m *Main) Close() error {
 	}
 	if m.Jobs != nil {
 		m.Jobs.Wait() // a harvest in progress stops at its next request
+	}
+	if m.Index != nil {
+		persistIndex(m.Config, m.Index, m.Log, 0)
 	}
 	for _, c := range m.closers {
 		_ = c()

@@ -10,7 +10,6 @@ import (
 
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/core"
-	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/web/api"
 )
 
@@ -38,8 +37,8 @@ func runSearch(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	ix := search.New(db)
-	if err := ix.Sync(ctx); err != nil {
+	ix, err := openIndex(ctx, cfg, db, log)
+	if err != nil {
 		return err
 	}
 	papers := &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}

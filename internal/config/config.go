@@ -29,6 +29,10 @@ type Config struct {
 	CacheSize  int    // response cache entries; 0 disables the cache
 	AdminToken string // enables /admin
 
+	EmbedURL   string // OpenAI-compatible embeddings endpoint (base URL); empty: built-in embedder only
+	EmbedModel string
+	EmbedKey   string // API key for the endpoint, when it needs one
+
 	SMTPURL  string  // smtp://user:pass@host:port or smtps://…; empty: no e-mail
 	MailFrom string  // sender of digests
 	MailRate float64 // messages per second at most (0: no limit)
@@ -98,6 +102,9 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
 		c.ArxivSets = splitList(v)
 	}
 	fs.StringVar(&c.Addr, "addr", env(getenv, "QUIRE_ADDR", c.Addr), "listen address (env QUIRE_ADDR)")
+	fs.StringVar(&c.EmbedURL, "embed-url", env(getenv, "QUIRE_EMBED_URL", c.EmbedURL), "OpenAI-compatible embeddings endpoint for semantic search, e.g. http://127.0.0.1:11434/v1 (Ollama); the built-in embedder is the fallback (env QUIRE_EMBED_URL)")
+	fs.StringVar(&c.EmbedModel, "embed-model", env(getenv, "QUIRE_EMBED_MODEL", c.EmbedModel), "model name sent to --embed-url (env QUIRE_EMBED_MODEL)")
+	fs.StringVar(&c.EmbedKey, "embed-key", env(getenv, "QUIRE_EMBED_KEY", c.EmbedKey), "API key for --embed-url, sent as a Bearer token (env QUIRE_EMBED_KEY)")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "QUIRE_DEMO", c.Demo), "load the bundled demo corpus when the database is empty (env QUIRE_DEMO)")
 	c.BindMailFlags(fs, getenv)
 	fs.IntVar(&c.CacheSize, "cache", envInt(getenv, "QUIRE_CACHE", c.CacheSize), "response cache entries, 0 to disable (env QUIRE_CACHE)")
@@ -121,6 +128,9 @@ func (c Config) Validate() error {
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("config: --base-url %q: want an http(s) URL", c.BaseURL)
+	}
+	if c.EmbedURL != "" && ((!strings.HasPrefix(c.EmbedURL, "http://") && !strings.HasPrefix(c.EmbedURL, "https://")) || c.EmbedModel == "") {
+		return fmt.Errorf("config: --embed-url %q: want an http(s) URL, with --embed-model", c.EmbedURL)
 	}
 	switch c.ArxivFormat {
 	case "arXivRaw", "arXiv", "oai_dc":

@@ -60,10 +60,16 @@ type Index struct {
 	total    float64 // sum of lens of live docs
 	live     int
 
-	sem       *LSA        // nil until MinTrainDocs papers are indexed
-	vecs      [][]float32 // per doc number
-	trainedOn int         // live papers when sem was trained
-	training  atomic.Bool // a training is running
+	sem       *LSA         // nil until MinTrainDocs papers are indexed
+	vix       *vectorIndex // the documents' vectors; set with sem
+	trainedOn int          // live papers when sem was trained
+	training  atomic.Bool  // a training is running
+	remote    *remote      // an external embedder, when configured
+
+	writes           atomic.Int64 // changes since New, for Persist
+	savedWrites      atomic.Int64 // writes at the last save or load
+	trainedSinceSave atomic.Bool
+	savedAt          time.Time // Persist's own; Persist is called from one goroutine
 }
 
 // New returns an empty index that follows src.
@@ -133,6 +139,7 @@ func (ix *Index) Put(p *model.Paper) {
 	for _, a := range p.Authors {
 		add(a.Name, 1)
 	}
+	ix.writes.Add(1)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if old, ok := ix.docOf[p.ID]; ok {
@@ -166,10 +173,20 @@ func (ix *Index) removeLocked(doc int32) {
 	}
 }
 
-// compactLocked rewrites the postings without dead documents.
+// compactLocked rewrites the postings without dead documents, into new
+// slices: a training reads the old ones without a lock.
 func (ix *Index) compactLocked() {
 	for t, ps := range ix.postings {
-		kept := ps[:0]
+		n := 0
+		for _, p := range ps {
+			if !ix.dead[p.doc] {
+				n++
+			}
+		}
+		if n == len(ps) {
+			continue
+		}
+		kept := make([]posting, 0, n)
 		for _, p := range ps {
 			if !ix.dead[p.doc] {
 				kept = append(kept, p)
@@ -190,15 +207,16 @@ func (ix *Index) alive(doc int32) bool { return !ix.dead[doc] }
 // Search returns the best limit documents for q: the reciprocal rank
 // fusion of BM25 and semantic similarity when the semantic model exists,
 // BM25 alone before.
-func (ix *Index) Search(q string, limit int) []Hit {
-	terms := Tokens(q)
-	if len(terms) == 0 || limit <= 0 {
+func (ix *Index) Search(q string, limit int) []Hit { return ix.Hybrid(q, limit, 0) }
+
+// Hybrid is Search with the semantic side scanning nprobe lists (see
+// Semantic).
+func (ix *Index) Hybrid(q string, limit, nprobe int) []Hit {
+	if len(Tokens(q)) == 0 || limit <= 0 {
 		return nil
 	}
 	lex := ix.Lexical(q, max(limit, candidates))
-	ix.mu.RLock()
-	sem := ix.semanticLocked(terms, max(limit, candidates))
-	ix.mu.RUnlock()
+	sem := ix.Semantic(q, max(limit, candidates), nprobe)
 	if sem == nil {
 		return lex[:min(limit, len(lex))]
 	}

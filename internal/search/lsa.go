@@ -18,6 +18,7 @@ import (
 // retraining when papers arrive.
 type LSA struct {
 	Dim   int
+	words []string // vocabulary id → term
 	vocab map[string]int32
 	idf   []float32
 	terms []float32 // len(vocab) × Dim, row-major
@@ -27,28 +28,12 @@ type LSA struct {
 type LSAOptions struct {
 	Dim        int    // embedding size (default 256, at most half the documents)
 	MinDF      int    // terms in fewer documents are left out (default 2)
+	MaxVocab   int    // at most this many terms, the most frequent (default 200,000)
 	PowerIters int    // power iterations of the range finder (default 2)
 	Seed       uint64 // for the random projection
 }
 
-// TrainLSA learns term vectors from tokenized documents.
-func TrainLSA(docs [][]string, o LSAOptions) (*LSA, error) {
-	tfs := make([]map[string]float64, len(docs))
-	for i, d := range docs {
-		tfs[i] = map[string]float64{}
-		for _, t := range d {
-			tfs[i][t]++
-		}
-	}
-	return TrainLSATF(tfs, o)
-}
-
-// TrainLSATF learns term vectors from per-document term frequencies.
-func TrainLSATF(docs []map[string]float64, o LSAOptions) (*LSA, error) {
-	n := len(docs)
-	if n < 4 {
-		return nil, errors.New("lsa: need at least 4 documents")
-	}
+func (o *LSAOptions) defaults(n int) {
 	if o.Dim == 0 {
 		o.Dim = 256
 	}
@@ -56,15 +41,43 @@ func TrainLSATF(docs []map[string]float64, o LSAOptions) (*LSA, error) {
 	if o.MinDF == 0 {
 		o.MinDF = 2
 	}
+	if o.MaxVocab == 0 {
+		o.MaxVocab = 200000
+	}
 	if o.PowerIters == 0 {
 		o.PowerIters = 2
 	}
+}
+
+// TrainLSA learns term vectors from tokenized documents.
+func TrainLSA(docs [][]string, o LSAOptions) (*LSA, error) {
+	n := len(docs)
+	if n < 4 {
+		return nil, errors.New("lsa: need at least 4 documents")
+	}
+	o.defaults(n)
+	tfs := make([]map[string]float32, len(docs))
 	df := map[string]int{}
-	for _, d := range docs {
-		for t := range d {
-			df[t]++
+	for i, d := range docs {
+		tfs[i] = map[string]float32{}
+		for _, t := range d {
+			if tfs[i][t] == 0 {
+				df[t]++
+			}
+			tfs[i][t]++
 		}
 	}
+	l := newLSA(df, n, o)
+	a := &csr{rowStart: make([]int, 1, n+1)}
+	for _, d := range tfs {
+		a.appendRow(l.weights(d))
+	}
+	return l, l.fit(a, o)
+}
+
+// newLSA picks the vocabulary, terms in at least MinDF and fewer than all n
+// documents, at most MaxVocab of them by document frequency, and their idf.
+func newLSA(df map[string]int, n int, o LSAOptions) *LSA {
 	l := &LSA{Dim: o.Dim, vocab: map[string]int32{}}
 	words := make([]string, 0, len(df))
 	for t, c := range df {
@@ -72,23 +85,44 @@ func TrainLSATF(docs []map[string]float64, o LSAOptions) (*LSA, error) {
 			words = append(words, t)
 		}
 	}
+	if len(words) > o.MaxVocab {
+		sort.Slice(words, func(i, j int) bool {
+			if df[words[i]] != df[words[j]] {
+				return df[words[i]] > df[words[j]]
+			}
+			return words[i] < words[j]
+		})
+		words = words[:o.MaxVocab]
+	}
 	sort.Strings(words) // a reproducible term order
+	l.words = words
 	for i, t := range words {
 		l.vocab[t] = int32(i)
 		l.idf = append(l.idf, float32(math.Log(float64(n)/float64(df[t]))))
 	}
-	a := l.matrix(docs)
-	v, err := randomizedRightVectors(a, len(words), o.Dim, o.PowerIters, o.Seed)
+	return l
+}
+
+// fit computes the term vectors from the TF-IDF matrix a (documents × terms).
+func (l *LSA) fit(a *csr, o LSAOptions) error {
+	v, err := randomizedRightVectors(a, len(l.words), o.Dim, o.PowerIters, o.Seed)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	l.terms = make([]float32, len(words)*o.Dim)
-	for t := range words {
-		for j := 0; j < o.Dim; j++ {
-			l.terms[t*o.Dim+j] = float32(v.At(t, j))
+	_, l.Dim = v.Dims()
+	l.terms = make([]float32, len(l.words)*l.Dim)
+	for t := range l.words {
+		for j := 0; j < l.Dim; j++ {
+			l.terms[t*l.Dim+j] = float32(v.At(t, j))
 		}
 	}
-	return l, nil
+	return nil
+}
+
+// weight is the TF-IDF weight of a term (by vocabulary id) that occurs tf
+// times in a text: (1+log tf)·idf.
+func (l *LSA) weight(id int32, tf float32) float64 {
+	return (1 + math.Log(float64(tf))) * float64(l.idf[id])
 }
 
 // csr is a sparse row matrix: documents × terms.
@@ -98,40 +132,36 @@ type csr struct {
 	vals     []float64
 }
 
-// weights returns the TF-IDF weights of a text's term frequencies,
-// (1+log tf)·idf over known terms, and their L2 norm.
-func (l *LSA) weights(counts map[string]float64) (map[int32]float64, float64) {
-	tf := map[int32]float64{}
-	for t, c := range counts {
+// weights returns the TF-IDF weights of a text's known terms, sorted by
+// term id, divided by their L2 norm; nil when no term is known.
+func (l *LSA) weights(counts map[string]float32) ([]int32, []float64) {
+	ids := make([]int32, 0, len(counts))
+	for t := range counts {
 		if id, ok := l.vocab[t]; ok {
-			tf[id] += c
-		}
-	}
-	var norm float64
-	for id, f := range tf {
-		w := (1 + math.Log(f)) * float64(l.idf[id])
-		tf[id] = w
-		norm += w * w
-	}
-	return tf, math.Sqrt(norm)
-}
-
-func (l *LSA) matrix(docs []map[string]float64) *csr {
-	m := &csr{rowStart: make([]int, 1, len(docs)+1)}
-	for _, d := range docs {
-		w, norm := l.weights(d)
-		ids := make([]int32, 0, len(w))
-		for id := range w {
 			ids = append(ids, id)
 		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for _, id := range ids {
-			m.cols = append(m.cols, id)
-			m.vals = append(m.vals, w[id]/math.Max(norm, 1e-12))
-		}
-		m.rowStart = append(m.rowStart, len(m.cols))
 	}
-	return m
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	ws := make([]float64, len(ids))
+	var norm float64
+	for i, id := range ids {
+		ws[i] = l.weight(id, counts[l.words[id]])
+		norm += ws[i] * ws[i]
+	}
+	if norm == 0 {
+		return nil, nil
+	}
+	norm = math.Sqrt(norm)
+	for i := range ws {
+		ws[i] /= norm
+	}
+	return ids, ws
+}
+
+func (m *csr) appendRow(cols []int32, vals []float64) {
+	m.cols = append(m.cols, cols...)
+	m.vals = append(m.vals, vals...)
+	m.rowStart = append(m.rowStart, len(m.cols))
 }
 
 // mul returns A·X (rows×X.cols) and mulT returns Aᵀ·Y (terms×Y.cols).
@@ -228,13 +258,20 @@ func randomizedRightVectors(a *csr, terms, k, iters int, seed uint64) (*mat.Dens
 	}
 	var u mat.Dense
 	svd.UTo(&u)
+	// Directions beyond the matrix's rank (a tiny corpus) have no singular
+	// value: they are arbitrary, and would add noise to every embedding.
+	sv := svd.Values(nil)
+	k = min(k, len(sv))
+	for k > 1 && sv[k-1] <= 1e-6*sv[0] {
+		k--
+	}
 	return mat.DenseCopyOf(u.Slice(0, terms, 0, k)), nil
 }
 
 // Embed returns the unit vector of a text's tokens, or nil when none of
 // its terms is known.
 func (l *LSA) Embed(tokens []string) []float32 {
-	counts := map[string]float64{}
+	counts := map[string]float32{}
 	for _, t := range tokens {
 		counts[t]++
 	}
@@ -242,38 +279,17 @@ func (l *LSA) Embed(tokens []string) []float32 {
 }
 
 // EmbedTF is Embed from term frequencies.
-func (l *LSA) EmbedTF(counts map[string]float64) []float32 {
-	w, norm := l.weights(counts)
-	if norm == 0 {
+func (l *LSA) EmbedTF(counts map[string]float32) []float32 {
+	ids, ws := l.weights(counts)
+	if ids == nil {
 		return nil
 	}
 	out := make([]float32, l.Dim)
-	for id, v := range w {
-		row := l.terms[int(id)*l.Dim : int(id+1)*l.Dim]
-		f := float32(v / norm)
-		for j, x := range row {
-			out[j] += f * x
-		}
+	for i, id := range ids {
+		axpy(float32(ws[i]), l.terms[int(id)*l.Dim:int(id+1)*l.Dim], out)
 	}
-	var s float64
-	for _, x := range out {
-		s += float64(x) * float64(x)
-	}
-	if s == 0 {
+	if !normalize(out) {
 		return nil
 	}
-	inv := float32(1 / math.Sqrt(s))
-	for j := range out {
-		out[j] *= inv
-	}
 	return out
-}
-
-// Dot is the dot product of two vectors of the same length.
-func Dot(a, b []float32) float32 {
-	var s float32
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }

@@ -18,7 +18,8 @@ const rrfK = 60
 
 // InlineTrainDocs is the corpus size up to which training runs inline in
 // Sync; above it, training runs in the background and search stays lexical
-// until it is done, so that a large instance starts serving at once.
+// (or keeps the previous model) until it is done, so that a large instance
+// starts serving at once.
 const InlineTrainDocs = 50000
 
 // maybeTrain (re)trains the semantic model when there is none yet and
@@ -39,48 +40,51 @@ func (ix *Index) maybeTrain() {
 	go ix.train(live)
 }
 
+// Train trains the semantic model now, whatever the corpus size, and
+// returns when it is in place (for tools and benchmarks; the server trains
+// in Sync).
+func (ix *Index) Train() {
+	ix.mu.RLock()
+	live := ix.live
+	ix.mu.RUnlock()
+	if live >= MinTrainDocs && ix.training.CompareAndSwap(false, true) {
+		ix.train(live)
+	}
+}
+
+// train builds a new model and vector index from a snapshot of the
+// postings taken under a short read lock, so searches and writes go on
+// while it runs; papers written meanwhile are embedded when it installs.
 func (ix *Index) train(live int) {
 	defer ix.training.Store(false)
 	start := time.Now()
 	ix.mu.RLock()
-	docs := make([]map[string]float64, len(ix.ids))
+	snap := corpusView{postings: make(map[string][]posting, len(ix.postings)), dead: append([]bool(nil), ix.dead...)}
 	for t, ps := range ix.postings {
-		for _, p := range ps {
-			if !ix.alive(p.doc) {
-				continue
-			}
-			if docs[p.doc] == nil {
-				docs[p.doc] = map[string]float64{}
-			}
-			docs[p.doc][t] += float64(p.tf)
-		}
+		snap.postings[t] = ps // postings are append-only and compaction copies, so the prefix stays valid
 	}
 	ix.mu.RUnlock()
-	var train []map[string]float64
-	for _, d := range docs {
-		if d != nil {
-			train = append(train, d)
-		}
-	}
-	model, err := TrainLSATF(train, LSAOptions{Seed: 1})
+	model, err := trainLSA(snap, LSAOptions{Seed: 1})
 	if err != nil {
 		if ix.Log != nil {
 			ix.Log.Warn("semantic model not trained", slog.Any("error", err))
 		}
 		return
 	}
-	vecs := make([][]float32, len(docs))
-	for i, d := range docs {
-		if d != nil {
-			vecs[i] = model.EmbedTF(d)
-		}
-	}
+	trained := time.Since(start)
+	vi := newVectorIndex(model.Dim, live)
+	embedRange(snap, model, &vi.store, 0, len(snap.dead))
+	vi.link(0, len(snap.dead))
 	ix.mu.Lock()
-	ix.sem, ix.vecs, ix.trainedOn = model, vecs, live
+	embedRange(corpusView{ix.postings, ix.dead}, model, &vi.store, len(snap.dead), len(ix.ids))
+	vi.link(len(snap.dead), len(ix.ids))
+	ix.sem, ix.vix, ix.trainedOn = model, vi, live
 	ix.mu.Unlock()
+	ix.writes.Add(1)
+	ix.trainedSinceSave.Store(true)
 	if ix.Log != nil {
 		ix.Log.Info("semantic model trained", slog.Int("papers", live), slog.Int("dim", model.Dim),
-			slog.Duration("took", time.Since(start)))
+			slog.Bool("graph", vi.g != nil), slog.Duration("model", trained), slog.Duration("took", time.Since(start)))
 	}
 }
 
@@ -89,40 +93,41 @@ func (ix *Index) embedLocked(doc int32, tf map[string]float32) {
 	if ix.sem == nil {
 		return
 	}
-	counts := make(map[string]float64, len(tf))
-	for t, f := range tf {
-		counts[t] = float64(f)
-	}
-	for int(doc) >= len(ix.vecs) {
-		ix.vecs = append(ix.vecs, nil)
-	}
-	ix.vecs[doc] = ix.sem.EmbedTF(counts)
+	ix.vix.put(doc, ix.sem.EmbedTF(tf))
 }
 
-// semanticLocked ranks documents by cosine similarity to q (exact search).
-func (ix *Index) semanticLocked(q []string, depth int) []Hit {
+// Semantic ranks live documents by cosine similarity to q's embedding,
+// walking the graph with ef candidates (0: EfSearch; -1: an exact scan of
+// every vector). Nil before the model exists.
+func (ix *Index) Semantic(q string, limit, ef int) []Hit {
+	terms := Tokens(q)
+	if len(terms) == 0 {
+		return nil
+	}
+	rv := ix.remoteQuery(q)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if rv != nil && ix.remote.vix != nil {
+		return ix.nearestLocked(ix.remote.vix, rv, limit, ef, -1)
+	}
 	if ix.sem == nil {
 		return nil
 	}
-	qv := ix.sem.Embed(q)
-	if qv == nil {
-		return nil
-	}
-	return ix.nearestLocked(qv, depth, -1)
+	return ix.nearestLocked(ix.vix, ix.sem.Embed(terms), limit, ef, -1)
 }
 
 // nearestLocked returns the depth live documents whose vectors are closest
 // to qv, leaving out the document skip.
-func (ix *Index) nearestLocked(qv []float32, depth int, skip int32) []Hit {
-	hits := make([]Hit, 0, 256)
-	for doc, v := range ix.vecs {
-		if v == nil || int32(doc) == skip || !ix.alive(int32(doc)) {
-			continue
-		}
-		hits = append(hits, Hit{ID: ix.ids[doc], Score: float64(Dot(qv, v))})
+func (ix *Index) nearestLocked(vix *vectorIndex, qv []float32, depth, ef int, skip int32) []Hit {
+	if qv == nil {
+		return nil
 	}
-	sort.Slice(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-	return hits[:min(depth, len(hits))]
+	found := vix.search(qv, depth, ef, func(d int32) bool { return d != skip && ix.alive(d) })
+	hits := make([]Hit, len(found))
+	for i, s := range found {
+		hits[i] = Hit{ID: ix.ids[s.doc], Score: float64(s.score)}
+	}
+	return hits
 }
 
 // fuse merges rankings by reciprocal rank fusion: Σ 1/(60 + rank).
@@ -152,8 +157,14 @@ func (ix *Index) Similar(id string, limit int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	doc, ok := ix.docOf[id]
-	if !ok || ix.sem == nil || int(doc) >= len(ix.vecs) || ix.vecs[doc] == nil {
+	if !ok {
 		return nil
 	}
-	return ix.nearestLocked(ix.vecs[doc], limit, doc)
+	if r := ix.remote; r != nil && r.ready.Load() && r.vix.vec(doc) != nil {
+		return ix.nearestLocked(r.vix, r.vix.vec(doc), limit, 0, doc)
+	}
+	if ix.sem == nil {
+		return nil
+	}
+	return ix.nearestLocked(ix.vix, ix.vix.vec(doc), limit, 0, doc)
 }

@@ -1,0 +1,204 @@
+package search
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// snapshotMagic starts a snapshot file; the number is the format version.
+const snapshotMagic = "quire search index v1\n"
+
+// Save writes the whole index, with the store cursor it has reached, to
+// path (through a temporary file and a rename, so a crash leaves the old
+// snapshot). A restart loads it and syncs only what changed since, instead
+// of re-reading, re-tokenizing and re-training on every paper. It holds
+// Sync's lock and a read lock: searches go on meanwhile.
+func (ix *Index) Save(path string) error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".search-*.tmp")
+	if err != nil {
+		return fmt.Errorf("save search index: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	ix.mu.RLock()
+	err = ix.encode(newEnc(tmp))
+	ix.mu.RUnlock()
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("save search index to %s: %w", path, err)
+	}
+	return nil
+}
+
+func (ix *Index) encode(e *enc) error {
+	e.bytes([]byte(snapshotMagic))
+	e.u64(uint64(ix.cursor.UnixNano()))
+	e.str(ix.afterID)
+	e.u32(uint32(len(ix.ids)))
+	for d, id := range ix.ids {
+		e.str(id)
+		e.u32(math.Float32bits(ix.lens[d]))
+		e.u64(ix.hashes[d])
+		if ix.dead[d] {
+			e.bytes([]byte{1})
+		} else {
+			e.bytes([]byte{0})
+		}
+	}
+	e.u32(uint32(len(ix.postings)))
+	for t, ps := range ix.postings {
+		e.str(t)
+		e.u32(uint32(len(ps)))
+		for _, p := range ps {
+			e.u32(uint32(p.doc))
+			e.u32(math.Float32bits(p.tf))
+		}
+	}
+	if ix.sem == nil {
+		e.bytes([]byte{0})
+		return e.finish()
+	}
+	e.bytes([]byte{1})
+	e.u32(uint32(ix.trainedOn))
+	e.u32(uint32(ix.sem.Dim))
+	e.u32(uint32(len(ix.sem.words)))
+	for _, w := range ix.sem.words {
+		e.str(w)
+	}
+	e.f32s(ix.sem.idf)
+	e.f32s(ix.sem.terms)
+	ix.vix.encode(e)
+	return e.finish()
+}
+
+// Persist saves the index to path when it changed since the last save and
+// either a training has finished since (the costly part to redo) or at
+// least every has passed; it reports whether it saved.
+func (ix *Index) Persist(path string, every time.Duration) (bool, error) {
+	w := ix.writes.Load()
+	if w == ix.savedWrites.Load() || (!ix.trainedSinceSave.Load() && time.Since(ix.savedAt) < every) {
+		return false, nil
+	}
+	ix.trainedSinceSave.Store(false)
+	if err := ix.Save(path); err != nil {
+		return false, err
+	}
+	ix.savedWrites.Store(w)
+	ix.savedAt = time.Now()
+	return true, nil
+}
+
+// Load replaces the index with the snapshot at path. A missing file is not
+// an error (false); a damaged or foreign one is, and leaves the index empty
+// so that the caller can rebuild from the store.
+func (ix *Index) Load(path string) (bool, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	if err := ix.read(f, st.Size()); err != nil {
+		return false, fmt.Errorf("load %s: %w", path, err)
+	}
+	return true, nil
+}
+
+// read replaces the index with a snapshot of size bytes from r.
+func (ix *Index) read(r io.Reader, size int64) error {
+	if size < int64(len(snapshotMagic))+4 {
+		return fmt.Errorf("%w: too short", errCorrupt)
+	}
+	d := newDec(r, size)
+	fresh := New(ix.src)
+	fresh.decode(d)
+	if err := d.finish(r); err != nil {
+		return err
+	}
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.cursor, ix.afterID = fresh.cursor, fresh.afterID
+	ix.ids, ix.docOf, ix.lens, ix.dead, ix.hashes = fresh.ids, fresh.docOf, fresh.lens, fresh.dead, fresh.hashes
+	ix.postings, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.total, fresh.live, fresh.deadPost
+	ix.sem, ix.vix, ix.trainedOn = fresh.sem, fresh.vix, fresh.trainedOn
+	ix.savedAt = time.Now()
+	ix.savedWrites.Store(ix.writes.Load())
+	return nil
+}
+
+func (ix *Index) decode(d *dec) {
+	magic := make([]byte, len(snapshotMagic))
+	if d.read(magic); d.err == nil && string(magic) != snapshotMagic {
+		d.fail("not a quire search index of this version")
+		return
+	}
+	ix.cursor = time.Unix(0, int64(d.u64())).UTC()
+	ix.afterID = d.str()
+	n := d.count(17)
+	for doc := 0; doc < n && d.err == nil; doc++ {
+		id := d.str()
+		l := math.Float32frombits(d.u32())
+		ix.ids, ix.lens, ix.hashes = append(ix.ids, id), append(ix.lens, l), append(ix.hashes, d.u64())
+		dead := d.u8() != 0
+		ix.dead = append(ix.dead, dead)
+		if !dead {
+			ix.docOf[id] = int32(doc)
+			ix.total += float64(l)
+			ix.live++
+		}
+	}
+	terms := d.count(8)
+	for i := 0; i < terms && d.err == nil; i++ {
+		t := d.str()
+		ps := make([]posting, d.count(8))
+		for j := range ps {
+			ps[j] = posting{int32(d.u32()), math.Float32frombits(d.u32())}
+			if d.err == nil && (ps[j].doc < 0 || int(ps[j].doc) >= n || (j > 0 && ps[j].doc <= ps[j-1].doc)) {
+				d.fail("a posting points outside the documents")
+			}
+			if d.err == nil && ix.dead[ps[j].doc] {
+				ix.deadPost++
+			}
+		}
+		ix.postings[t] = ps
+	}
+	if d.u8() == 0 || d.err != nil {
+		return
+	}
+	ix.trainedOn = int(d.u32())
+	l := &LSA{Dim: int(d.u32()), vocab: map[string]int32{}}
+	words := d.count(4)
+	for i := 0; i < words && d.err == nil; i++ {
+		w := d.str()
+		l.vocab[w] = int32(i)
+		l.words = append(l.words, w)
+	}
+	l.idf, l.terms = d.f32s(), d.f32s()
+	if d.err == nil && (l.Dim <= 0 || l.Dim > 4096 || len(l.idf) != len(l.words) || len(l.terms) != len(l.words)*l.Dim) {
+		d.fail("the model's sizes disagree")
+		return
+	}
+	ix.sem = l
+	ix.vix = decodeVectors(d, l.Dim, n)
+}

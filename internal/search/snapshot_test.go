@@ -1,0 +1,159 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
+)
+
+// topicPapers returns n papers whose words come mostly from one of a few
+// topics, so that the semantic model has something to learn.
+func topicPapers(n int, seed uint64, prefix string) []*model.Paper {
+	topics := [][]string{
+		strings.Fields("flow matching transport optimal coupling velocity field ode sampler"),
+		strings.Fields("graph neural message passing node edge molecule benchmark"),
+		strings.Fields("protein folding structure amino residue docking binding"),
+		strings.Fields("language model token attention transformer decoding prompt"),
+		strings.Fields("quantum circuit qubit error correction annealing hamiltonian"),
+	}
+	common := strings.Fields("method results show propose novel approach performance data learning")
+	rng := rand.New(rand.NewPCG(seed, 9))
+	out := make([]*model.Paper, n)
+	for i := range out {
+		t := topics[rng.IntN(len(topics))]
+		var title, abs []string
+		for j := 0; j < 4; j++ {
+			title = append(title, t[rng.IntN(len(t))])
+		}
+		for j := 0; j < 30; j++ {
+			if rng.IntN(3) == 0 {
+				abs = append(abs, common[rng.IntN(len(common))])
+			} else {
+				abs = append(abs, t[rng.IntN(len(t))])
+			}
+		}
+		out[i] = &model.Paper{ID: fmt.Sprintf("%s%05d", prefix, i), Title: strings.Join(title, " "), Summary: strings.Join(abs, " "),
+			PublishedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	}
+	return out
+}
+
+func withGraphsFrom(t testing.TB, n int) {
+	old := ExactBelow
+	ExactBelow = n
+	t.Cleanup(func() { ExactBelow = old })
+}
+
+// TestSnapshotRoundTrip saves a trained index with a graph, loads it into a
+// new one, and checks that both answer alike and that the loaded index
+// follows the store from where the saved one stopped.
+func TestSnapshotRoundTrip(t *testing.T) {
+	withGraphsFrom(t, 100)
+	ctx := context.Background()
+	db := sqlitetest.MustOpen(t)
+	if _, err := db.UpsertPapers(ctx, topicPapers(600, 1, "a")); err != nil {
+		t.Fatal(err)
+	}
+	ix := New(db)
+	if err := ix.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ix.vix == nil || ix.vix.g == nil {
+		t.Fatal("setup: no graph was built")
+	}
+	path := filepath.Join(t.TempDir(), "search.idx")
+	if err := ix.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	back := New(db)
+	if ok, err := back.Load(path); !ok || err != nil {
+		t.Fatalf("Load = %v, %v", ok, err)
+	}
+	for _, q := range []string{"optimal transport", "protein docking", "qubit", "attention prompt molecule"} {
+		if a, b := fmt.Sprint(ix.Search(q, 10)), fmt.Sprint(back.Search(q, 10)); a != b {
+			t.Errorf("%q: before %s, after %s", q, a, b)
+		}
+	}
+	if a, b := fmt.Sprint(ix.Similar("a00007", 5)), fmt.Sprint(back.Similar("a00007", 5)); a != b {
+		t.Errorf("similar: before %s, after %s", a, b)
+	}
+	if _, err := db.UpsertPapers(ctx, topicPapers(20, 2, "b")); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if back.Len() != 620 {
+		t.Errorf("after sync: %d papers, want 620", back.Len())
+	}
+	if hits := back.Similar("b00003", 3); len(hits) != 3 {
+		t.Errorf("a paper added after the load has no neighbours: %v", hits)
+	}
+}
+
+func TestSnapshotDamage(t *testing.T) {
+	withGraphsFrom(t, 50)
+	ix := New(nil)
+	for _, p := range topicPapers(120, 3, "p") {
+		ix.Put(p)
+	}
+	ix.Train()
+	path := filepath.Join(t.TempDir(), "search.idx")
+	if err := ix.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(path)
+	if ok, err := New(nil).Load(filepath.Join(t.TempDir(), "none")); ok || err != nil {
+		t.Errorf("a missing snapshot: %v, %v", ok, err)
+	}
+	for name, b := range map[string][]byte{
+		"flipped byte": func() []byte { c := bytes.Clone(good); c[len(c)/2] ^= 0x40; return c }(),
+		"truncated":    good[:len(good)-10],
+		"empty":        nil,
+		"other file":   []byte("PRAGMA journal_mode=wal; not an index at all"),
+	} {
+		os.WriteFile(path, b, 0o644)
+		back := New(nil)
+		if ok, err := back.Load(path); ok || !errors.Is(err, errCorrupt) {
+			t.Errorf("%s: Load = %v, %v", name, ok, err)
+		}
+		if back.Len() != 0 {
+			t.Errorf("%s: a failed load left %d papers", name, back.Len())
+		}
+	}
+}
+
+// FuzzSnapshot feeds damaged snapshots to the reader: an error, never a
+// panic or a huge allocation.
+func FuzzSnapshot(f *testing.F) {
+	withGraphsFrom(f, 30)
+	ix := New(nil)
+	for _, p := range topicPapers(60, 4, "f") {
+		ix.Put(p)
+	}
+	ix.Train()
+	var buf bytes.Buffer
+	ix.mu.RLock()
+	if err := ix.encode(newEnc(&buf)); err != nil {
+		f.Fatal(err)
+	}
+	ix.mu.RUnlock()
+	f.Add(buf.Bytes())
+	f.Add([]byte(snapshotMagic + "\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		back := New(nil)
+		if err := back.read(bytes.NewReader(b), int64(len(b))); err == nil {
+			back.Search("flow transport", 5)
+		}
+	})
+}
