@@ -52,7 +52,8 @@ if [ "$FUZZTIME" != "0" ]; then
 	echo "== fuzz ($FUZZTIME per target)"
 	for target in internal/hf:FuzzParse internal/latex:FuzzInline internal/model:FuzzParsePeriod \
 		internal/model:FuzzNormalizeArxivID internal/arxiv:FuzzParseOAI internal/arxiv:FuzzParseAtom \
-		internal/arxiv:FuzzParseKaggleLine internal/search:FuzzParseQuery; do
+		internal/arxiv:FuzzParseKaggleLine internal/search:FuzzParseQuery internal/search:FuzzSnapshot \
+		internal/embed:FuzzParse; do
 		pkg=${target%%:*}; fn=${target##*:}
 		go test -run='^$' -fuzz="^${fn}\$" -fuzztime="$FUZZTIME" "./$pkg"
 	done

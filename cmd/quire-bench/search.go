@@ -23,7 +23,8 @@ type engineResult struct {
 	P99ms     float64    `json:"p99_ms"`
 	PeakRSSMB float64    `json:"peak_rss_mb"`
 	Overlap   float64    `json:"top10_overlap"`
-	Reference string     `json:"overlap_reference"` // what the top 10 is compared with
+	Reference string     `json:"overlap_reference"`          // what the top 10 is compared with
+	TieRecall float64    `json:"recall_with_ties,omitempty"` // semantic: recall@10 counting near-ties (see tieRecall)
 	Top       [][]string `json:"-"`
 }
 
@@ -92,7 +93,7 @@ func runSearchBench(args []string) error {
 // then quire's semantic and hybrid search against exact semantic search.
 func printTables(n, nq int, results []*engineResult) {
 	fmt.Printf("%d documents, %d top-10 queries of 1–3 terms, 2 cores\n", n, nq)
-	fmt.Printf("%-16s %10s %10s %10s %12s %8s %-14s %s\n", "engine", "build s", "p50 ms", "p99 ms", "peak RSS MB", "overlap", "with", "p99 vs quire")
+	fmt.Printf("%-16s %10s %10s %10s %12s %8s %-14s %8s %s\n", "engine", "build s", "p50 ms", "p99 ms", "peak RSS MB", "overlap", "with", "ties ok", "p99 vs quire")
 	var q99, exact50 float64
 	for _, r := range results {
 		switch r.Engine {
@@ -109,7 +110,11 @@ func printTables(n, nq int, results []*engineResult) {
 		} else if strings.HasPrefix(r.Engine, "semantic") && exact50 > 0 {
 			ratio = fmt.Sprintf("(p50 %.1f× faster than exact)", exact50/r.P50ms)
 		}
-		fmt.Printf("%-16s %10.1f %10.3f %10.3f %12.0f %8.3f %-14s %s\n", r.Engine, r.BuildS, r.P50ms, r.P99ms, r.PeakRSSMB, r.Overlap, r.Reference, ratio)
+		ties := ""
+		if r.TieRecall > 0 {
+			ties = fmt.Sprintf("%.3f", r.TieRecall)
+		}
+		fmt.Printf("%-16s %10.1f %10.3f %10.3f %12.0f %8.3f %-14s %8s %s\n", r.Engine, r.BuildS, r.P50ms, r.P99ms, r.PeakRSSMB, r.Overlap, r.Reference, ties, ratio)
 	}
 }
 

@@ -16,7 +16,7 @@ const (
 
 // EfSearch is how many candidates a semantic query keeps; more finds more
 // of the true nearest neighbours and costs more.
-var EfSearch = 96
+var EfSearch = 128
 
 // graph is a hierarchical navigable small world graph over the vectors of
 // a vecStore: a query walks from the top layer's entry point towards its
@@ -223,9 +223,11 @@ func (g *graph) searchLayer(q []float32, entries []scored, ef, l int, s *searche
 	cand.h = cand.h[:0]
 	res := topK{k: ef}
 	for _, e := range entries {
-		s.visit(e.doc)
+		if !s.visit(e.doc) {
+			continue
+		}
 		cand.push(e)
-		if keep == nil || keep(e.doc) {
+		if (keep == nil || keep(e.doc)) && !res.full(e.score) {
 			res.push(e)
 		}
 	}
@@ -252,8 +254,13 @@ func (g *graph) searchLayer(q []float32, entries []scored, ef, l int, s *searche
 	return res.sorted()
 }
 
-// search returns the k nodes nearest to q for which keep is true.
-func (g *graph) search(q []float32, k, ef int, keep func(int32) bool) []scored {
+// search returns the k nodes nearest to q for which keep is true. The
+// bottom-layer walk starts from where the upper layers lead and from seeds,
+// nodes likely near q (for a query: the papers BM25 ranks first). Seeds
+// matter for short queries: their vectors lie far from every paper and
+// between topics, and a walk from one entry finds the nearest papers of one
+// topic but misses the others'.
+func (g *graph) search(q []float32, k, ef int, keep func(int32) bool, seeds []int32) []scored {
 	g.entryMu.Lock()
 	ep, top := g.entry, g.maxLevel
 	g.entryMu.Unlock()
@@ -266,6 +273,12 @@ func (g *graph) search(q []float32, k, ef int, keep func(int32) bool) []scored {
 	for l := top; l > 0; l-- {
 		cur = g.greedy(q, cur, l, s)
 	}
-	found := g.searchLayer(q, []scored{cur}, max(ef, k), 0, s, keep)
+	entries := []scored{cur}
+	for _, d := range seeds {
+		if d != cur.doc && int(d) < len(g.levels) && g.levels[d] >= 0 {
+			entries = append(entries, scored{d, Dot(q, g.vecs.get(d))})
+		}
+	}
+	found := g.searchLayer(q, entries, max(ef, k), 0, s, keep)
 	return found[:min(k, len(found))]
 }

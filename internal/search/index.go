@@ -209,14 +209,14 @@ func (ix *Index) alive(doc int32) bool { return !ix.dead[doc] }
 // BM25 alone before.
 func (ix *Index) Search(q string, limit int) []Hit { return ix.Hybrid(q, limit, 0) }
 
-// Hybrid is Search with the semantic side scanning nprobe lists (see
+// Hybrid is Search with the semantic side keeping ef candidates (see
 // Semantic).
-func (ix *Index) Hybrid(q string, limit, nprobe int) []Hit {
+func (ix *Index) Hybrid(q string, limit, ef int) []Hit {
 	if len(Tokens(q)) == 0 || limit <= 0 {
 		return nil
 	}
 	lex := ix.Lexical(q, max(limit, candidates))
-	sem := ix.Semantic(q, max(limit, candidates), nprobe)
+	sem := ix.semantic(q, max(limit, candidates), ef, lex)
 	if sem == nil {
 		return lex[:min(limit, len(lex))]
 	}

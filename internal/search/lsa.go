@@ -4,7 +4,9 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -164,51 +166,72 @@ func (m *csr) appendRow(cols []int32, vals []float64) {
 	m.rowStart = append(m.rowStart, len(m.cols))
 }
 
-// mul returns A·X (rows×X.cols) and mulT returns Aᵀ·Y (terms×Y.cols).
+// mul returns A·X (rows×X.cols), its rows split over the CPUs.
 func (m *csr) mul(x *mat.Dense) *mat.Dense {
 	_, c := x.Dims()
 	out := mat.NewDense(len(m.rowStart)-1, c, nil)
-	for i := 0; i+1 < len(m.rowStart); i++ {
-		row := out.RawRowView(i)
-		for k := m.rowStart[i]; k < m.rowStart[i+1]; k++ {
-			xr := x.RawRowView(int(m.cols[k]))
-			v := m.vals[k]
-			for j := range row {
-				row[j] += v * xr[j]
+	parallel(len(m.rowStart)-1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := out.RawRowView(i)
+			for k := m.rowStart[i]; k < m.rowStart[i+1]; k++ {
+				xr := x.RawRowView(int(m.cols[k]))
+				v := m.vals[k]
+				for j := range row {
+					row[j] += v * xr[j]
+				}
 			}
 		}
-	}
+	})
 	return out
 }
 
-func (m *csr) mulT(y *mat.Dense, terms int) *mat.Dense {
-	_, c := y.Dims()
-	out := mat.NewDense(terms, c, nil)
+// transpose returns Aᵀ (terms × documents), so that Aᵀ·Y is a row-parallel
+// mul too.
+func (m *csr) transpose(terms int) *csr {
+	t := &csr{rowStart: make([]int, terms+1), cols: make([]int32, len(m.cols)), vals: make([]float64, len(m.vals))}
+	for _, c := range m.cols {
+		t.rowStart[c+1]++
+	}
+	for i := 0; i < terms; i++ {
+		t.rowStart[i+1] += t.rowStart[i]
+	}
+	next := append([]int(nil), t.rowStart[:terms]...)
 	for i := 0; i+1 < len(m.rowStart); i++ {
-		yr := y.RawRowView(i)
 		for k := m.rowStart[i]; k < m.rowStart[i+1]; k++ {
-			row := out.RawRowView(int(m.cols[k]))
-			v := m.vals[k]
-			for j := range row {
-				row[j] += v * yr[j]
-			}
+			c := m.cols[k]
+			t.cols[next[c]], t.vals[next[c]] = int32(i), m.vals[k]
+			next[c]++
 		}
 	}
-	return out
+	return t
 }
 
 // orthonormalize replaces the columns of y by an orthonormal basis of their
-// span (Cholesky QR, twice for accuracy); it builds no n×n matrix.
+// span (Cholesky QR, twice for accuracy); it builds no n×n matrix. The Gram
+// matrix and the product with R⁻¹ are split by rows over the CPUs.
 func orthonormalize(y *mat.Dense) error {
+	rows, c := y.Dims()
+	w := min(runtime.GOMAXPROCS(0), max(1, rows/1024))
 	for pass := 0; pass < 2; pass++ {
-		_, c := y.Dims()
-		var g mat.SymDense
-		g.SymOuterK(1, y.T())
+		parts := make([]mat.SymDense, w)
+		var wg sync.WaitGroup
+		for i := range parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				parts[i].SymOuterK(1, y.Slice(rows*i/w, rows*(i+1)/w, 0, c).T())
+			}()
+		}
+		wg.Wait()
+		g := &parts[0]
+		for i := 1; i < w; i++ {
+			g.AddSym(g, &parts[i])
+		}
 		for i := 0; i < c; i++ { // a tiny ridge keeps rank-deficient blocks factorable
 			g.SetSym(i, i, g.At(i, i)+1e-10)
 		}
 		var ch mat.Cholesky
-		if !ch.Factorize(&g) {
+		if !ch.Factorize(g) {
 			return errors.New("lsa: orthonormalization failed")
 		}
 		var r mat.TriDense
@@ -217,9 +240,12 @@ func orthonormalize(y *mat.Dense) error {
 		if err := rinv.InverseTri(&r); err != nil {
 			return err
 		}
-		var q mat.Dense
-		q.Mul(y, &rinv)
-		y.Copy(&q)
+		parallel(rows, func(lo, hi int) {
+			block := y.Slice(lo, hi, 0, c).(*mat.Dense)
+			var q mat.Dense
+			q.Mul(block, &rinv)
+			block.Copy(&q)
+		})
 	}
 	return nil
 }
@@ -237,12 +263,13 @@ func randomizedRightVectors(a *csr, terms, k, iters int, seed uint64) (*mat.Dens
 			row[j] = rng.NormFloat64()
 		}
 	}
+	at := a.transpose(terms)
 	y := a.mul(omega)
 	if err := orthonormalize(y); err != nil {
 		return nil, err
 	}
 	for it := 0; it < iters; it++ {
-		z := a.mulT(y, terms)
+		z := at.mul(y)
 		if err := orthonormalize(z); err != nil {
 			return nil, err
 		}
@@ -251,7 +278,7 @@ func randomizedRightVectors(a *csr, terms, k, iters int, seed uint64) (*mat.Dens
 			return nil, err
 		}
 	}
-	c := a.mulT(y, terms) // Aᵀ Q: its left singular vectors are A's right ones
+	c := at.mul(y) // Aᵀ Q: its left singular vectors are A's right ones
 	var svd mat.SVD
 	if !svd.Factorize(c, mat.SVDThin) {
 		return nil, errors.New("lsa: SVD failed")

@@ -60,6 +60,7 @@ func (ix *Index) train(live int) {
 	start := time.Now()
 	ix.mu.RLock()
 	snap := corpusView{postings: make(map[string][]posting, len(ix.postings)), dead: append([]bool(nil), ix.dead...)}
+	lens, avg := append([]float32(nil), ix.lens...), float32(ix.total/float64(max(1, ix.live)))
 	for t, ps := range ix.postings {
 		snap.postings[t] = ps // postings are append-only and compaction copies, so the prefix stays valid
 	}
@@ -75,6 +76,9 @@ func (ix *Index) train(live int) {
 	vi := newVectorIndex(model.Dim, live)
 	embedRange(snap, model, &vi.store, 0, len(snap.dead))
 	vi.link(0, len(snap.dead))
+	if vi.g != nil {
+		vi.seeds = termSeeds(snap, model, lens, avg)
+	}
 	ix.mu.Lock()
 	embedRange(corpusView{ix.postings, ix.dead}, model, &vi.store, len(snap.dead), len(ix.ids))
 	vi.link(len(snap.dead), len(ix.ids))
@@ -100,6 +104,14 @@ func (ix *Index) embedLocked(doc int32, tf map[string]float32) {
 // walking the graph with ef candidates (0: EfSearch; -1: an exact scan of
 // every vector). Nil before the model exists.
 func (ix *Index) Semantic(q string, limit, ef int) []Hit {
+	return ix.semantic(q, limit, ef, ix.Lexical(q, seedCount))
+}
+
+// seedCount is how many BM25 results seed the graph walk (with the
+// papers of each query word, see termSeeds).
+const seedCount = 20
+
+func (ix *Index) semantic(q string, limit, ef int, lex []Hit) []Hit {
 	terms := Tokens(q)
 	if len(terms) == 0 {
 		return nil
@@ -107,22 +119,35 @@ func (ix *Index) Semantic(q string, limit, ef int) []Hit {
 	rv := ix.remoteQuery(q)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	seeds := make([]int32, 0, seedCount+len(terms)*termSeedCount)
+	for _, h := range lex[:min(len(lex), seedCount)] {
+		if d, ok := ix.docOf[h.ID]; ok {
+			seeds = append(seeds, d)
+		}
+	}
+	if ix.sem != nil && ix.vix.seeds != nil {
+		for _, t := range terms {
+			if id, ok := ix.sem.vocab[t]; ok {
+				seeds = append(seeds, ix.vix.seeds[id]...)
+			}
+		}
+	}
 	if rv != nil && ix.remote.vix != nil {
-		return ix.nearestLocked(ix.remote.vix, rv, limit, ef, -1)
+		return ix.nearestLocked(ix.remote.vix, rv, limit, ef, -1, seeds)
 	}
 	if ix.sem == nil {
 		return nil
 	}
-	return ix.nearestLocked(ix.vix, ix.sem.Embed(terms), limit, ef, -1)
+	return ix.nearestLocked(ix.vix, ix.sem.Embed(terms), limit, ef, -1, seeds)
 }
 
 // nearestLocked returns the depth live documents whose vectors are closest
 // to qv, leaving out the document skip.
-func (ix *Index) nearestLocked(vix *vectorIndex, qv []float32, depth, ef int, skip int32) []Hit {
+func (ix *Index) nearestLocked(vix *vectorIndex, qv []float32, depth, ef int, skip int32, seeds []int32) []Hit {
 	if qv == nil {
 		return nil
 	}
-	found := vix.search(qv, depth, ef, func(d int32) bool { return d != skip && ix.alive(d) })
+	found := vix.search(qv, depth, ef, func(d int32) bool { return d != skip && ix.alive(d) }, seeds)
 	hits := make([]Hit, len(found))
 	for i, s := range found {
 		hits[i] = Hit{ID: ix.ids[s.doc], Score: float64(s.score)}
@@ -161,10 +186,10 @@ func (ix *Index) Similar(id string, limit int) []Hit {
 		return nil
 	}
 	if r := ix.remote; r != nil && r.ready.Load() && r.vix.vec(doc) != nil {
-		return ix.nearestLocked(r.vix, r.vix.vec(doc), limit, 0, doc)
+		return ix.nearestLocked(r.vix, r.vix.vec(doc), limit, 0, doc, nil)
 	}
 	if ix.sem == nil {
 		return nil
 	}
-	return ix.nearestLocked(ix.vix, ix.vix.vec(doc), limit, 0, doc)
+	return ix.nearestLocked(ix.vix, ix.vix.vec(doc), limit, 0, doc, nil)
 }

@@ -200,5 +200,7 @@ func (ix *Index) decode(d *dec) {
 		return
 	}
 	ix.sem = l
-	ix.vix = decodeVectors(d, l.Dim, n)
+	if ix.vix = decodeVectors(d, l.Dim, n); ix.vix != nil && ix.vix.g != nil { // cheaper to recompute than to store
+		ix.vix.seeds = termSeeds(corpusView{ix.postings, ix.dead}, l, ix.lens, float32(ix.total/float64(max(1, ix.live))))
+	}
 }

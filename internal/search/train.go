@@ -141,3 +141,32 @@ func embedRange(c corpusView, l *LSA, vs *vecStore, lo, hi int) {
 		})
 	}
 }
+
+// termSeedCount is how many papers per term seed the graph walk.
+const termSeedCount = 8
+
+// termSeeds returns, for each vocabulary term, the live papers where BM25
+// ranks it highest (what a one-word query would return first): walks of
+// the graph start there too, so every word of a query leads to its own
+// papers. One pass over the postings, split over the CPUs.
+func termSeeds(c corpusView, l *LSA, lens []float32, avg float32) [][]int32 {
+	out := make([][]int32, len(l.words))
+	parallel(len(l.words), func(lo, hi int) {
+		for id := lo; id < hi; id++ {
+			top := topK{k: termSeedCount}
+			for _, p := range c.postings[l.words[id]] {
+				if c.dead[p.doc] {
+					continue
+				}
+				s := p.tf / (p.tf + k1*(1-b+b*lens[p.doc]/avg))
+				if !top.full(s) {
+					top.push(scored{p.doc, s})
+				}
+			}
+			for _, s := range top.sorted() {
+				out[id] = append(out[id], s.doc)
+			}
+		}
+	})
+	return out
+}

@@ -178,7 +178,8 @@ func parallel(n int, f func(lo, hi int)) {
 // them at training time, a graph over them.
 type vectorIndex struct {
 	store vecStore
-	g     *graph // nil: every search scans all vectors
+	g     *graph    // nil: every search scans all vectors
+	seeds [][]int32 // vocabulary id → where walks for that word start (see termSeeds)
 }
 
 func newVectorIndex(dim, n int) *vectorIndex {
@@ -225,14 +226,14 @@ func (vi *vectorIndex) link(lo, hi int) {
 }
 
 // search returns the k documents nearest to q for which keep is true:
-// through the graph keeping ef candidates (0: EfSearch), or exactly when
-// ef < 0 or there is no graph.
-func (vi *vectorIndex) search(q []float32, k, ef int, keep func(int32) bool) []scored {
+// through the graph keeping ef candidates (0: EfSearch) and starting also
+// from seeds, or exactly when ef < 0 or there is no graph.
+func (vi *vectorIndex) search(q []float32, k, ef int, keep func(int32) bool, seeds []int32) []scored {
 	if vi.g == nil || ef < 0 {
 		return vi.store.scan(q, k, keep)
 	}
 	if ef == 0 {
 		ef = EfSearch
 	}
-	return vi.g.search(q, k, ef, keep)
+	return vi.g.search(q, k, ef, keep, seeds)
 }
