@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime/pprof"
 	"sort"
@@ -20,6 +21,7 @@ import (
 // vectors (for the hybrid: the hybrid with exact semantic search).
 func runSemanticChild(docs []benchDoc, qs []string, efs string) error {
 	ix := search.New(nil)
+	ix.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	start := time.Now()
 	for _, d := range docs {
 		ix.Put(&model.Paper{ID: d.ID, Title: d.Title, Summary: d.Abstract})

@@ -39,6 +39,7 @@ type Main struct {
 	ln      net.Listener
 	stop    context.CancelFunc
 	done    chan struct{}
+	gcTuned bool
 }
 
 // NewMain returns a Main for cfg.
@@ -66,6 +67,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	persistIndex(m.Config, m.Index, m.Log, 0) // a first build is worth keeping at once
+	m.tuneGC()
 	if m.Config.EmbedURL != "" {
 		m.Index.UseEmbedder(embed.New(m.Config.EmbedURL, m.Config.EmbedModel, m.Config.EmbedKey))
 	}
@@ -190,6 +192,7 @@ func (m *Main) followStore(ctx context.Context) {
 				m.Log.Warn("search index sync failed", slog.Any("error", err))
 			}
 			persistIndex(m.Config, m.Index, m.Log, SaveEvery)
+			m.tuneGC()
 		}
 	}
 }

@@ -224,17 +224,37 @@ func (s *Papers) Find(ctx context.Context, sq SearchQuery) ([]*model.Paper, erro
 		s.Log.Warn("search index sync failed; results may be stale", slog.Any("error", err))
 	}
 	parsed := search.ParseQuery(q)
-	hits := s.Search.Search(parsed.Text, searchDepth)
+	// Only filters, phrases, exclusions and other orders need the deep
+	// candidate list; a plain query drops nothing but hidden papers, so
+	// the first limit + a margin are enough, and loading fewer papers from
+	// the store is most of what a search costs at scale.
+	if sq.plain() && len(parsed.Phrases) == 0 && len(parsed.Excluded) == 0 {
+		out, hits, err := s.rank(ctx, sq, parsed, sq.Limit+plainMargin)
+		if err != nil || len(out) >= sq.Limit || hits < sq.Limit+plainMargin {
+			return out, err
+		}
+		// more hidden papers than the margin: the deep path
+	}
+	out, _, err := s.rank(ctx, sq, parsed, searchDepth)
+	return out, err
+}
+
+// rank takes depth candidates from the index, loads them in chunks, keeps
+// those that pass the filters, and orders them; it also returns how many
+// candidates there were.
+func (s *Papers) rank(ctx context.Context, sq SearchQuery, parsed search.Query, depth int) ([]*model.Paper, int, error) {
+	hits := s.Search.Search(parsed.Text, depth)
+	chunkSize := min(depth, 100)
 	out := make([]*model.Paper, 0, sq.Limit)
-	for start := 0; start < len(hits) && (sq.Sort != "" && sq.Sort != ByRelevance || len(out) < sq.Limit); start += 100 {
-		chunk := hits[start:min(start+100, len(hits))]
+	for start := 0; start < len(hits) && (sq.Sort != "" && sq.Sort != ByRelevance || len(out) < sq.Limit); start += chunkSize {
+		chunk := hits[start:min(start+chunkSize, len(hits))]
 		ids := make([]string, len(chunk))
 		for i, h := range chunk {
 			ids[i] = h.ID
 		}
 		ps, err := s.Store.FindPapers(ctx, store.PaperFilter{IDs: ids})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		byID := make(map[string]*model.Paper, len(ps))
 		for _, p := range ps {
@@ -252,7 +272,17 @@ func (s *Papers) Find(ctx context.Context, sq SearchQuery) ([]*model.Paper, erro
 	case ByUpvotes:
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Upvotes > out[j].Upvotes })
 	}
-	return out[:min(sq.Limit, len(out))], nil
+	return out[:min(sq.Limit, len(out))], len(hits), nil
+}
+
+// plainMargin is how many more candidates than asked for a plain query
+// takes, for hidden papers.
+const plainMargin = 10
+
+// plain reports whether the query has no filter and the default order.
+func (sq SearchQuery) plain() bool {
+	return (sq.Sort == "" || sq.Sort == ByRelevance) && sq.From.IsZero() && sq.To.IsZero() && sq.Category == "" &&
+		sq.Org == "" && !sq.HasCode
 }
 
 // keeps applies the filters.

@@ -191,3 +191,19 @@ func TestPruningKeepsExactTopK(t *testing.T) {
 		}
 	}
 }
+
+// TestDegenerateCorpusStaysLexical trains on papers that share every word:
+// there is nothing to learn, and search goes on lexically, with no panic.
+func TestDegenerateCorpusStaysLexical(t *testing.T) {
+	ix := New(nil)
+	for i := 0; i < 40; i++ {
+		ix.Put(paper(fmt.Sprint(i), "Quantum annealing", "Quantum annealing of spin glasses."))
+	}
+	ix.Train()
+	if ix.sem != nil {
+		t.Fatal("a model was trained on identical papers")
+	}
+	if hits := ix.Search("quantum", 5); len(hits) != 5 {
+		t.Errorf("hits = %v", hits)
+	}
+}

@@ -30,7 +30,7 @@ type LSA struct {
 type LSAOptions struct {
 	Dim        int    // embedding size (default 256, at most half the documents)
 	MinDF      int    // terms in fewer documents are left out (default 2)
-	MaxVocab   int    // at most this many terms, the most frequent (default 200,000)
+	MaxVocab   int    // at most this many terms, the most frequent (default 100,000)
 	PowerIters int    // power iterations of the range finder (default 2)
 	Seed       uint64 // for the random projection
 }
@@ -44,7 +44,7 @@ func (o *LSAOptions) defaults(n int) {
 		o.MinDF = 2
 	}
 	if o.MaxVocab == 0 {
-		o.MaxVocab = 200000
+		o.MaxVocab = 100000
 	}
 	if o.PowerIters == 0 {
 		o.PowerIters = 2
@@ -107,6 +107,9 @@ func newLSA(df map[string]int, n int, o LSAOptions) *LSA {
 
 // fit computes the term vectors from the TF-IDF matrix a (documents × terms).
 func (l *LSA) fit(a *csr, o LSAOptions) error {
+	if len(l.words) < 2 || o.Dim < 1 {
+		return errors.New("lsa: too few terms shared by some but not all papers")
+	}
 	v, err := randomizedRightVectors(a, len(l.words), o.Dim, o.PowerIters, o.Seed)
 	if err != nil {
 		return err

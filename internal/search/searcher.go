@@ -10,6 +10,7 @@ type searcher struct {
 	epoch uint32
 	cand  maxHeap
 	buf   []int32
+	sink  float32 // keeps the prefetching loads of searchLayer
 }
 
 var searchers = sync.Pool{New: func() any { return &searcher{} }}

@@ -66,10 +66,13 @@ func (ix *Index) train(live int) {
 	}
 	ix.mu.RUnlock()
 	model, err := trainLSA(snap, LSAOptions{Seed: 1})
-	if err != nil {
+	if err != nil { // search stays lexical; try again when the corpus has doubled
 		if ix.Log != nil {
 			ix.Log.Warn("semantic model not trained", slog.Any("error", err))
 		}
+		ix.mu.Lock()
+		ix.trainedOn = live
+		ix.mu.Unlock()
 		return
 	}
 	trained := time.Since(start)
