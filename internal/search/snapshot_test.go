@@ -101,13 +101,20 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSnapshotDamage(t *testing.T) {
-	withGraphsFrom(t, 50)
+// trainedIndex is an index of n topic papers with a model and, from
+// graphFrom papers, a graph.
+func trainedIndex(tb testing.TB, n, graphFrom int, seed uint64) *Index {
+	withGraphsFrom(tb, graphFrom)
 	ix := New(nil)
-	for _, p := range topicPapers(120, 3, "p") {
+	for _, p := range topicPapers(n, seed, "p") {
 		ix.Put(p)
 	}
 	ix.Train()
+	return ix
+}
+
+func TestSnapshotDamage(t *testing.T) {
+	ix := trainedIndex(t, 120, 50, 3)
 	path := filepath.Join(t.TempDir(), "search.idx")
 	if err := ix.Save(path); err != nil {
 		t.Fatal(err)
@@ -136,12 +143,7 @@ func TestSnapshotDamage(t *testing.T) {
 // FuzzSnapshot feeds damaged snapshots to the reader: an error, never a
 // panic or a huge allocation.
 func FuzzSnapshot(f *testing.F) {
-	withGraphsFrom(f, 30)
-	ix := New(nil)
-	for _, p := range topicPapers(60, 4, "f") {
-		ix.Put(p)
-	}
-	ix.Train()
+	ix := trainedIndex(f, 60, 30, 4)
 	var buf bytes.Buffer
 	ix.mu.RLock()
 	if err := ix.encode(newEnc(&buf)); err != nil {

@@ -61,7 +61,6 @@ func decodeVectors(d *dec, dim, n int) *vectorIndex {
 			v[j] = math.Float32frombits(d.u32())
 		}
 		s.has[doc] = true
-		s.count++
 	}
 	if d.u8() == 0 || d.err != nil {
 		return vi

@@ -21,7 +21,6 @@ type vecStore struct {
 	dim    int
 	chunks [][]float32
 	has    []bool
-	count  int
 }
 
 // grow makes room for documents below n.
@@ -34,17 +33,15 @@ func (s *vecStore) grow(n int) {
 	}
 }
 
-// set stores doc's vector (nil: it has none).
+// set stores doc's vector (nil: it has none). Once grow has made room,
+// sets of different documents may run in parallel.
 func (s *vecStore) set(doc int32, v []float32) {
 	s.grow(int(doc) + 1)
 	if v == nil {
 		return
 	}
 	copy(s.slot(doc), v)
-	if !s.has[doc] {
-		s.has[doc] = true
-		s.count++
-	}
+	s.has[doc] = true
 }
 
 func (s *vecStore) slot(doc int32) []float32 {
