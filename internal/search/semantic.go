@@ -112,7 +112,7 @@ func (ix *Index) Semantic(q string, limit, ef int) []Hit {
 
 // seedCount is how many BM25 results seed the graph walk (with the
 // papers of each query word, see termSeeds).
-const seedCount = 20
+const seedCount = 40
 
 func (ix *Index) semantic(q string, limit, ef int, lex []Hit) []Hit {
 	terms := Tokens(q)

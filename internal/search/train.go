@@ -143,7 +143,7 @@ func embedRange(c corpusView, l *LSA, vs *vecStore, lo, hi int) {
 }
 
 // termSeedCount is how many papers per term seed the graph walk.
-const termSeedCount = 8
+const termSeedCount = 32
 
 // termSeeds returns, for each vocabulary term, the live papers where BM25
 // ranks it highest (what a one-word query would return first): walks of
