@@ -77,8 +77,10 @@ func (s *Signer) mac(purpose string, body []byte) []byte {
 func (s *Signer) Verify(purpose, token string, now time.Time) (int64, error) {
 	bad := model.Errorf(model.EINVALID, "this link is not valid")
 	b64, sig, ok := strings.Cut(token, ".")
-	body, err1 := base64.RawURLEncoding.DecodeString(b64)
-	mac, err2 := base64.RawURLEncoding.DecodeString(sig)
+	// Strict: one token has one spelling (lenient decoding ignores the unused
+	// low bits of the last character, so several strings decoded alike).
+	body, err1 := base64.RawURLEncoding.Strict().DecodeString(b64)
+	mac, err2 := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if !ok || err1 != nil || err2 != nil || len(body) != 16 || !hmac.Equal(mac, s.mac(purpose, body)) {
 		return 0, bad
 	}
