@@ -56,16 +56,11 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 			return fmt.Errorf("%w: --date: %v", errUsage, err)
 		}
 	}
-	db, err := openStore(ctx, cfg, log)
+	db, papers, err := openPapers(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ix, err := openIndex(ctx, cfg, db, log)
-	if err != nil {
-		return err
-	}
-	papers := &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}
 	_, sender, err := emailParts(cfg, db, papers, log)
 	if err != nil {
 		return err

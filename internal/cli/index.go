@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/quire/quire/internal/config"
+	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
+	"github.com/quire/quire/internal/store/sqlstore"
 )
 
 // SaveEvery is how often the server saves a changed search index even when
@@ -41,6 +43,21 @@ func openIndex(ctx context.Context, cfg config.Config, db store.PaperStore, log 
 	}
 	log.Info("search index ready", slog.Int("papers", ix.Len()), slog.Duration("took", time.Since(start)))
 	return ix, nil
+}
+
+// openPapers opens the store and the search index for a one-shot command
+// (search, digest); the caller closes the store.
+func openPapers(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.DB, *core.Papers, error) {
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, err := openIndex(ctx, cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}, nil
 }
 
 // persistIndex saves the index when Persist's rules say so, logging the

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/core"
@@ -32,16 +31,11 @@ func runSearch(ctx context.Context, args []string, env Env) error {
 	if len(rest) == 0 {
 		return fmt.Errorf("%w: quire search [flags] QUERY", errUsage)
 	}
-	db, err := openStore(ctx, cfg, log)
+	db, papers, err := openPapers(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ix, err := openIndex(ctx, cfg, db, log)
-	if err != nil {
-		return err
-	}
-	papers := &core.Papers{Store: db, Search: ix, Log: log, Now: time.Now}
 	found, err := papers.Find(ctx, core.SearchQuery{Q: strings.Join(rest, " "), Limit: limit, Sort: sortBy, Category: category, Org: org})
 	if err != nil {
 		return err
