@@ -69,7 +69,8 @@ type Index struct {
 	writes           atomic.Int64 // changes since New, for Persist
 	savedWrites      atomic.Int64 // writes at the last save or load
 	trainedSinceSave atomic.Bool
-	savedAt          time.Time // Persist's own; Persist is called from one goroutine
+	persistMu        sync.Mutex // one Persist at a time (the server's loop and its Close may overlap)
+	savedAt          time.Time  // under persistMu
 }
 
 // New returns an empty index that follows src.

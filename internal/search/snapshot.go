@@ -88,6 +88,8 @@ func (ix *Index) encode(e *enc) error {
 // either a training has finished since (the costly part to redo) or at
 // least every has passed; it reports whether it saved.
 func (ix *Index) Persist(path string, every time.Duration) (bool, error) {
+	ix.persistMu.Lock()
+	defer ix.persistMu.Unlock()
 	w := ix.writes.Load()
 	if w == ix.savedWrites.Load() || (!ix.trainedSinceSave.Load() && time.Since(ix.savedAt) < every) {
 		return false, nil
@@ -120,6 +122,9 @@ func (ix *Index) Load(path string) (bool, error) {
 	if err := ix.read(f, st.Size()); err != nil {
 		return false, fmt.Errorf("load %s: %w", path, err)
 	}
+	ix.persistMu.Lock() // after read's locks: Persist takes this one first
+	ix.savedAt = time.Now()
+	ix.persistMu.Unlock()
 	return true, nil
 }
 
@@ -142,7 +147,6 @@ func (ix *Index) read(r io.Reader, size int64) error {
 	ix.ids, ix.docOf, ix.lens, ix.dead, ix.hashes = fresh.ids, fresh.docOf, fresh.lens, fresh.dead, fresh.hashes
 	ix.postings, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.total, fresh.live, fresh.deadPost
 	ix.sem, ix.vix, ix.trainedOn = fresh.sem, fresh.vix, fresh.trainedOn
-	ix.savedAt = time.Now()
 	ix.savedWrites.Store(ix.writes.Load())
 	return nil
 }
