@@ -33,7 +33,7 @@ func TestAdminHarvest(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.Addr, cfg.DataDir = "127.0.0.1:0", t.TempDir()
-	cfg.AdminToken, cfg.ArxivSets, cfg.OAIEndpoint, cfg.ArxivInterval = "s3cret", []string{"physics:hep-ex"}, arxivSrv.URL, 0
+	cfg.AdminToken, cfg.ArxivSets, cfg.OAIEndpoint, cfg.ArxivInterval = "s3cret-s3cret-s3cret-s3cret-s3cret", []string{"physics:hep-ex"}, arxivSrv.URL, 0
 	m := cli.NewMain(cfg, quiet)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestAdminHarvest(t *testing.T) {
 
 	post := func(header map[string]string) int {
 		req, _ := http.NewRequest("POST", m.URL()+"/admin/harvest", strings.NewReader(url.Values{}.Encode()))
-		req.SetBasicAuth("admin", "s3cret")
+		req.SetBasicAuth("admin", "s3cret-s3cret-s3cret-s3cret-s3cret")
 		for k, v := range header {
 			req.Header.Set(k, v)
 		}
@@ -54,8 +54,15 @@ func TestAdminHarvest(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	if code, _ := get(t, m.URL()+"/admin"); code != http.StatusUnauthorized {
-		t.Errorf("admin without credentials: %d", code)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if res, err := noFollow.Get(m.URL() + "/admin"); err != nil || res.StatusCode != http.StatusSeeOther ||
+		res.Header.Get("Location") != "/login?next=/admin" {
+		t.Errorf("admin without credentials: %v %v, want a redirect to the login", res, err)
+	}
+	wrong, _ := http.NewRequest("GET", m.URL()+"/admin", nil)
+	wrong.SetBasicAuth("admin", "wrong-wrong-wrong-wrong-wrong-wrong")
+	if res, err := http.DefaultClient.Do(wrong); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("admin with a wrong token: %v %v", res, err)
 	}
 	if code := post(map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}); code != http.StatusForbidden {
 		t.Errorf("cross-site POST: %d, want 403", code)
@@ -68,7 +75,7 @@ func TestAdminHarvest(t *testing.T) {
 		t.Errorf("failed run message %q", runs[0].Message)
 	}
 	req, _ := http.NewRequest("GET", m.URL()+"/admin", nil)
-	req.SetBasicAuth("admin", "s3cret")
+	req.SetBasicAuth("admin", "s3cret-s3cret-s3cret-s3cret-s3cret")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
+		{"config", "print the effective configuration of serve (flags and QUIRE_* variables), secrets masked", runConfig},
 		{"migrate", "apply pending database migrations and exit", runMigrate},
 		{"ingest", "import papers: ingest hf|oai|arxiv|kaggle …", runIngest},
 		{"user", "manage accounts: user add NAME --email E [--admin], user passwd NAME", runUser},

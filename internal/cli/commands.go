@@ -14,9 +14,12 @@ import (
 func setup(name string, args []string, env Env, extra func(*flag.FlagSet, *config.Config)) (config.Config, *slog.Logger, []string, error) {
 	cfg := config.Default()
 	fs := newFlagSet(name, env)
-	cfg.BindFlags(fs, env.Getenv)
+	cfg.BindFlags(fs)
 	if extra != nil {
 		extra(fs, &cfg)
+	}
+	if err := config.ApplyEnv(fs, env.Getenv, nil); err != nil {
+		return cfg, nil, nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	// Flags may come before or after the positional arguments ("user add
 	// ann --admin"): the flag package stops at the first positional one, so
@@ -40,7 +43,7 @@ func setup(name string, args []string, env Env, extra func(*flag.FlagSet, *confi
 }
 
 func runServe(ctx context.Context, args []string, env Env) error {
-	cfg, log, _, err := setup("serve", args, env, func(fs *flag.FlagSet, c *config.Config) { c.BindServeFlags(fs, env.Getenv) })
+	cfg, log, _, err := setup("serve", args, env, func(fs *flag.FlagSet, c *config.Config) { c.BindServeFlags(fs) })
 	if err != nil {
 		return err
 	}
@@ -54,6 +57,23 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	<-ctx.Done()
 	log.Info("shutting down")
 	return m.Close()
+}
+
+// runConfig prints the effective configuration of `quire serve` (defaults,
+// then QUIRE_* variables, then the flags given), secrets masked.
+func runConfig(_ context.Context, args []string, env Env) error {
+	var fs *flag.FlagSet
+	_, _, _, err := setup("config", args, env, func(f *flag.FlagSet, c *config.Config) {
+		c.BindServeFlags(f)
+		fs = f
+	})
+	if err != nil {
+		return err
+	}
+	for _, line := range config.Effective(fs) {
+		fmt.Fprintln(env.Stdout, line)
+	}
+	return nil
 }
 
 func runMigrate(ctx context.Context, args []string, env Env) error {

@@ -42,13 +42,20 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("%w: quire digest send --period daily|weekly [--date YYYY-MM-DD] | quire digest preview EMAIL", errUsage)
 	}
 	var period, date string
+	lease := digest.DefaultLease
 	cfg, log, rest, err := setup("digest "+args[0], args[1:], env, func(fs *flag.FlagSet, c *config.Config) {
-		c.BindMailFlags(fs, env.Getenv)
+		c.BindMailFlags(fs)
 		fs.StringVar(&period, "period", model.Daily, "daily or weekly")
 		fs.StringVar(&date, "date", "", "send as if on this day (default: today, UTC)")
+		fs.DurationVar(&lease, "lease", lease, "how long a claimed digest is reserved for this run; a run that dies holds its claims this long")
 	})
 	if err != nil {
 		return err
+	}
+	if cfg.BaseURL == "" {
+		// Links in real mail must point at the public site, never at a
+		// listen address.
+		return fmt.Errorf("%w: digest %s needs --base-url (env QUIRE_BASE_URL): the public URL its links point to", errUsage, args[0])
 	}
 	day := model.DateOf(time.Now())
 	if date != "" {
@@ -85,6 +92,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("%w: no SMTP server: set --smtp-url or QUIRE_SMTP_URL", errUsage)
 	}
 	defer sender.Mailer.Close()
+	sender.Lease = lease
 	res, err := sender.Run(ctx, period, day)
 	if res != nil {
 		fmt.Fprintf(env.Stdout, "%s: %d sent, %d already sent, %d failed\n", res.Period, res.Sent, res.Skipped, res.Failed)

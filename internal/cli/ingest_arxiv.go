@@ -26,7 +26,7 @@ func runIngestOAI(ctx context.Context, args []string, env Env) error {
 	var sets []string
 	var from string
 	cfg, log, rest, err := setup("ingest oai", args, env, func(fs *flag.FlagSet, c *config.Config) {
-		c.BindArxivFlags(fs, env.Getenv)
+		c.BindArxivFlags(fs)
 		fs.Func("set", "OAI-PMH set, e.g. cs:cs:LG (repeat for several; none: the whole archive)", func(v string) error {
 			sets = append(sets, v)
 			return nil
@@ -86,7 +86,7 @@ func setName(set string) string {
 
 func runIngestArxiv(ctx context.Context, args []string, env Env) error {
 	cfg, log, ids, err := setup("ingest arxiv", args, env, func(fs *flag.FlagSet, c *config.Config) {
-		c.BindArxivFlags(fs, env.Getenv)
+		c.BindArxivFlags(fs)
 	})
 	if err != nil {
 		return err

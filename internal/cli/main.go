@@ -92,17 +92,20 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Jobs.Add(digestJob(sender))
 		m.closers = append(m.closers, sender.Mailer.Close)
 	}
+	proxies, _ := m.Config.ProxyNets() // checked by Validate
+	metricsNets, _ := m.Config.MetricsNets()
 	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: m.Log,
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
-		BaseURL: m.Config.BaseURL, CacheEntries: m.Config.CacheSize, AdminToken: m.Config.AdminToken,
-		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets})
+		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
+		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets, Proxies: proxies, MetricsAllow: metricsNets,
+		MetricsToken: m.Config.MetricsToken, Ready: db.Ready})
 	if err != nil {
 		return err
 	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
-	m.server = &http.Server{Handler: web.AccessLog(m.Log, srv), ReadHeaderTimeout: 10 * time.Second,
+	m.server = &http.Server{Handler: web.AccessLog(m.Log, srv), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	bg, stop := context.WithCancel(context.Background())

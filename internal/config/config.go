@@ -9,8 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +26,7 @@ type Config struct {
 	SiteName   string
 	LogLevel   string // debug, info, warn, error
 	LogFormat  string // text or json
-	CacheSize  int    // response cache entries; 0 disables the cache
+	CacheMB    int    // response cache size in MiB; 0 disables the cache
 	AdminToken string // enables /admin
 
 	EmbedURL   string // OpenAI-compatible embeddings endpoint (base URL); empty: built-in embedder only
@@ -48,12 +48,17 @@ type Config struct {
 	ArxivFormat   string        // OAI-PMH metadata format
 	ArxivContact  string        // e-mail for the User-Agent, as arXiv asks
 	ArxivInterval time.Duration // between requests; arXiv's rule is 3 s
+
+	// Running on the open internet
+	TrustedProxies []string // CIDRs whose forwarding headers are believed
+	MetricsAllow   []string // CIDRs that may read /metrics without a token
+	MetricsToken   string
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
-		LogFormat: "text", CacheSize: 4096, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
+		LogFormat: "text", CacheMB: 64, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
 		SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
@@ -61,53 +66,66 @@ func Default() Config {
 // DBPath is the SQLite database file.
 func (c Config) DBPath() string { return filepath.Join(c.DataDir, "quire.db") }
 
+// listValue is a comma-separated list flag.
+type listValue struct{ list *[]string }
+
+func (l listValue) String() string {
+	if l.list == nil {
+		return ""
+	}
+	return strings.Join(*l.list, ",")
+}
+
+func (l listValue) Set(v string) error {
+	*l.list = splitList(v)
+	return nil
+}
+
 // BindFlags registers the flags shared by commands that open the data
-// directory, each defaulting to its environment variable.
-func (c *Config) BindFlags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.DataDir, "data", env(getenv, "QUIRE_DATA", c.DataDir), "data directory (env QUIRE_DATA)")
-	fs.StringVar(&c.LogLevel, "log-level", env(getenv, "QUIRE_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env QUIRE_LOG_LEVEL)")
-	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "QUIRE_LOG_FORMAT", c.LogFormat), "text or json (env QUIRE_LOG_FORMAT)")
+// directory. Each flag's environment variable (EnvName) is applied by
+// ApplyEnv before the command line is parsed.
+func (c *Config) BindFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (env QUIRE_DATA)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env QUIRE_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (env QUIRE_LOG_FORMAT)")
 }
 
 // BindMailFlags registers the e-mail flags (serve, digest).
-func (c *Config) BindMailFlags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.SMTPURL, "smtp-url", env(getenv, "QUIRE_SMTP_URL", c.SMTPURL), "SMTP server, smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (env QUIRE_SMTP_URL)")
-	fs.StringVar(&c.MailFrom, "mail-from", env(getenv, "QUIRE_MAIL_FROM", c.MailFrom), "sender address of digests, e.g. \"quire <digest@example.org>\" (env QUIRE_MAIL_FROM)")
-	fs.Float64Var(&c.MailRate, "mail-rate", envFloat(getenv, "QUIRE_MAIL_RATE", c.MailRate), "messages per second at most, 0 for no limit (env QUIRE_MAIL_RATE)")
-	fs.StringVar(&c.BaseURL, "base-url", env(getenv, "QUIRE_BASE_URL", c.BaseURL), "public URL of the site, used in feeds and e-mail links (env QUIRE_BASE_URL)")
-	fs.StringVar(&c.SiteName, "site-name", env(getenv, "QUIRE_SITE_NAME", c.SiteName), "name shown on pages, feeds and e-mails (env QUIRE_SITE_NAME)")
+func (c *Config) BindMailFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "SMTP server, smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (env QUIRE_SMTP_URL or QUIRE_SMTP_URL_FILE)")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "sender address of digests, e.g. \"quire <digest@example.org>\" (env QUIRE_MAIL_FROM)")
+	fs.Float64Var(&c.MailRate, "mail-rate", c.MailRate, "messages per second at most, 0 for no limit (env QUIRE_MAIL_RATE)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL of the site, used in feeds and e-mail links (env QUIRE_BASE_URL)")
+	fs.StringVar(&c.SiteName, "site-name", c.SiteName, "name shown on pages, feeds and e-mails (env QUIRE_SITE_NAME)")
 }
 
 // BindArxivFlags registers the flags of commands that talk to arXiv.
-func (c *Config) BindArxivFlags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.OAIEndpoint, "oai-endpoint", env(getenv, "QUIRE_OAI_ENDPOINT", c.OAIEndpoint), "arXiv OAI-PMH endpoint (env QUIRE_OAI_ENDPOINT)")
-	fs.StringVar(&c.QueryEndpoint, "query-endpoint", env(getenv, "QUIRE_QUERY_ENDPOINT", c.QueryEndpoint), "arXiv query API endpoint (env QUIRE_QUERY_ENDPOINT)")
-	fs.StringVar(&c.ArxivFormat, "format", env(getenv, "QUIRE_ARXIV_FORMAT", c.ArxivFormat), "OAI-PMH metadata format: arXivRaw, arXiv or oai_dc (env QUIRE_ARXIV_FORMAT)")
-	fs.StringVar(&c.ArxivContact, "contact", env(getenv, "QUIRE_ARXIV_CONTACT", c.ArxivContact), "e-mail put in the User-Agent sent to arXiv (env QUIRE_ARXIV_CONTACT)")
-	fs.DurationVar(&c.ArxivInterval, "interval", envDuration(getenv, "QUIRE_ARXIV_INTERVAL", c.ArxivInterval), "time between requests; arXiv asks for 3s (env QUIRE_ARXIV_INTERVAL)")
+func (c *Config) BindArxivFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.OAIEndpoint, "oai-endpoint", c.OAIEndpoint, "arXiv OAI-PMH endpoint (env QUIRE_OAI_ENDPOINT)")
+	fs.StringVar(&c.QueryEndpoint, "query-endpoint", c.QueryEndpoint, "arXiv query API endpoint (env QUIRE_QUERY_ENDPOINT)")
+	fs.StringVar(&c.ArxivFormat, "format", c.ArxivFormat, "OAI-PMH metadata format: arXivRaw, arXiv or oai_dc (env QUIRE_ARXIV_FORMAT)")
+	fs.StringVar(&c.ArxivContact, "contact", c.ArxivContact, "e-mail put in the User-Agent sent to arXiv (env QUIRE_ARXIV_CONTACT)")
+	fs.DurationVar(&c.ArxivInterval, "interval", c.ArxivInterval, "time between requests; arXiv asks for 3s (env QUIRE_ARXIV_INTERVAL)")
 }
 
 // BindServeFlags registers the flags of `quire serve`.
-func (c *Config) BindServeFlags(fs *flag.FlagSet, getenv func(string) string) {
-	c.BindArxivFlags(fs, getenv)
-	fs.Func("arxiv-sets", "comma-separated OAI-PMH sets to harvest after each arXiv announcement, e.g. cs:cs:LG,cs:cs:CL (env QUIRE_ARXIV_SETS)", func(v string) error {
-		c.ArxivSets = splitList(v)
-		return nil
-	})
-	fs.DurationVar(&c.SubmitWindow, "submit-window", envDuration(getenv, "QUIRE_SUBMIT_WINDOW", c.SubmitWindow), "papers can be submitted within this time of their first arXiv version (env QUIRE_SUBMIT_WINDOW)")
-	fs.IntVar(&c.SubmitCap, "submit-cap", envInt(getenv, "QUIRE_SUBMIT_CAP", c.SubmitCap), "submissions per user per 24 hours, 0 for no cap (env QUIRE_SUBMIT_CAP)")
-	fs.DurationVar(&c.MinAccountAge, "min-account-age", envDuration(getenv, "QUIRE_MIN_ACCOUNT_AGE", c.MinAccountAge), "how old an account must be to submit (env QUIRE_MIN_ACCOUNT_AGE)")
-	fs.StringVar(&c.AdminToken, "admin-token", env(getenv, "QUIRE_ADMIN_TOKEN", c.AdminToken), "password of the /admin page; empty disables it (env QUIRE_ADMIN_TOKEN)")
-	if v := getenv("QUIRE_ARXIV_SETS"); v != "" {
-		c.ArxivSets = splitList(v)
-	}
-	fs.StringVar(&c.Addr, "addr", env(getenv, "QUIRE_ADDR", c.Addr), "listen address (env QUIRE_ADDR)")
-	fs.StringVar(&c.EmbedURL, "embed-url", env(getenv, "QUIRE_EMBED_URL", c.EmbedURL), "OpenAI-compatible embeddings endpoint for semantic search, e.g. http://127.0.0.1:11434/v1 (Ollama); the built-in embedder is the fallback (env QUIRE_EMBED_URL)")
-	fs.StringVar(&c.EmbedModel, "embed-model", env(getenv, "QUIRE_EMBED_MODEL", c.EmbedModel), "model name sent to --embed-url (env QUIRE_EMBED_MODEL)")
-	fs.StringVar(&c.EmbedKey, "embed-key", env(getenv, "QUIRE_EMBED_KEY", c.EmbedKey), "API key for --embed-url, sent as a Bearer token (env QUIRE_EMBED_KEY)")
-	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "QUIRE_DEMO", c.Demo), "load the bundled demo corpus when the database is empty (env QUIRE_DEMO)")
-	c.BindMailFlags(fs, getenv)
-	fs.IntVar(&c.CacheSize, "cache", envInt(getenv, "QUIRE_CACHE", c.CacheSize), "response cache entries, 0 to disable (env QUIRE_CACHE)")
+func (c *Config) BindServeFlags(fs *flag.FlagSet) {
+	c.BindArxivFlags(fs)
+	fs.Var(listValue{&c.ArxivSets}, "arxiv-sets", "comma-separated OAI-PMH sets to harvest after each arXiv announcement, e.g. cs:cs:LG,cs:cs:CL (env QUIRE_ARXIV_SETS)")
+	fs.DurationVar(&c.SubmitWindow, "submit-window", c.SubmitWindow, "papers can be submitted within this time of their first arXiv version (env QUIRE_SUBMIT_WINDOW)")
+	fs.IntVar(&c.SubmitCap, "submit-cap", c.SubmitCap, "submissions per user per 24 hours, 0 for no cap (env QUIRE_SUBMIT_CAP)")
+	fs.DurationVar(&c.MinAccountAge, "min-account-age", c.MinAccountAge, "how old an account must be to submit (env QUIRE_MIN_ACCOUNT_AGE)")
+	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "break-glass password of /admin, at least 32 characters; empty disables it (env QUIRE_ADMIN_TOKEN or QUIRE_ADMIN_TOKEN_FILE)")
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env QUIRE_ADDR)")
+	fs.StringVar(&c.EmbedURL, "embed-url", c.EmbedURL, "OpenAI-compatible embeddings endpoint for semantic search, e.g. http://127.0.0.1:11434/v1 (Ollama); the built-in embedder is the fallback (env QUIRE_EMBED_URL)")
+	fs.StringVar(&c.EmbedModel, "embed-model", c.EmbedModel, "model name sent to --embed-url (env QUIRE_EMBED_MODEL)")
+	fs.StringVar(&c.EmbedKey, "embed-key", c.EmbedKey, "API key for --embed-url, sent as a Bearer token (env QUIRE_EMBED_KEY or QUIRE_EMBED_KEY_FILE)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the bundled demo corpus when the database is empty (env QUIRE_DEMO)")
+	c.BindMailFlags(fs)
+	fs.IntVar(&c.CacheMB, "cache-mb", c.CacheMB, "response cache size in MiB, 0 to disable (env QUIRE_CACHE_MB)")
+	fs.Var(listValue{&c.TrustedProxies}, "trusted-proxies", "comma-separated networks of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed, e.g. 10.0.0.0/8,127.0.0.1/32 (env QUIRE_TRUSTED_PROXIES)")
+	fs.Var(listValue{&c.MetricsAllow}, "metrics-allow", "comma-separated networks that may read /metrics without a token (default: loopback only) (env QUIRE_METRICS_ALLOW)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "Bearer token that opens /metrics from anywhere (env QUIRE_METRICS_TOKEN or QUIRE_METRICS_TOKEN_FILE)")
 }
 
 // Validate checks values and combinations.
@@ -140,8 +158,20 @@ func (c Config) Validate() error {
 	if c.ArxivInterval < 0 {
 		return fmt.Errorf("config: --interval must be >= 0")
 	}
-	if c.CacheSize < 0 {
-		return fmt.Errorf("config: --cache must be >= 0")
+	if c.SMTPURL != "" && c.BaseURL == "" {
+		return fmt.Errorf("config: --smtp-url needs --base-url (env QUIRE_BASE_URL): the public URL that links in e-mail point to")
+	}
+	if c.CacheMB < 0 {
+		return fmt.Errorf("config: --cache-mb must be >= 0")
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 32 {
+		return fmt.Errorf("config: --admin-token must be at least 32 characters (it is a password anyone can try)")
+	}
+	if _, err := c.ProxyNets(); err != nil {
+		return err
+	}
+	if _, err := c.MetricsNets(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -165,27 +195,6 @@ func (c Config) Logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func env(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func envBool(getenv func(string) string, key string, def bool) bool {
-	if b, err := strconv.ParseBool(getenv(key)); err == nil {
-		return b
-	}
-	return def
-}
-
-func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(getenv(key)); err == nil {
-		return d
-	}
-	return def
-}
-
 func splitList(v string) []string {
 	var out []string
 	for _, s := range strings.Split(v, ",") {
@@ -194,20 +203,6 @@ func splitList(v string) []string {
 		}
 	}
 	return out
-}
-
-func envFloat(getenv func(string) string, key string, def float64) float64 {
-	if f, err := strconv.ParseFloat(getenv(key), 64); err == nil {
-		return f
-	}
-	return def
-}
-
-func envInt(getenv func(string) string, key string, def int) int {
-	if n, err := strconv.Atoi(getenv(key)); err == nil {
-		return n
-	}
-	return def
 }
 
 // UserAgent is what quire sends to arXiv: the product, its version and how
@@ -246,4 +241,33 @@ func (c Config) From() string {
 		host = "localhost.localdomain"
 	}
 	return c.SiteName + " <digest@" + host + ">"
+}
+
+// ProxyNets parses --trusted-proxies.
+func (c Config) ProxyNets() ([]netip.Prefix, error) {
+	return parseNets("--trusted-proxies", c.TrustedProxies)
+}
+
+// MetricsNets parses --metrics-allow; loopback when empty.
+func (c Config) MetricsNets() ([]netip.Prefix, error) {
+	if len(c.MetricsAllow) == 0 {
+		return []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}, nil
+	}
+	return parseNets("--metrics-allow", c.MetricsAllow)
+}
+
+func parseNets(flagName string, list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("config: %s %q: want a network such as 10.0.0.0/8 or an address", flagName, s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

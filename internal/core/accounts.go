@@ -81,6 +81,21 @@ func (a *Accounts) Login(ctx context.Context, login, password string) (*model.Ac
 	return acct, token, err
 }
 
+// LimitKey is the rate-limit key of a login attempt: the account it names
+// however it is spelled (" Bob", "BOB", bob's e-mail in capitals), or the
+// normalised text when no account has it.
+func (a *Accounts) LimitKey(ctx context.Context, login string) string {
+	login = strings.ToLower(strings.TrimSpace(login))
+	find := a.Store.FindAccount
+	if strings.Contains(login, "@") {
+		find = a.Store.FindAccountByEmail
+	}
+	if acct, err := find(ctx, login); err == nil {
+		return "account:" + strings.ToLower(acct.Name)
+	}
+	return "login:" + login
+}
+
 // NewSession opens a session for user and returns its cookie token. A new
 // token on every login is the session rotation that defeats fixation.
 func (a *Accounts) NewSession(ctx context.Context, user string) (string, error) {
@@ -146,7 +161,11 @@ func (a *Accounts) SetPassword(ctx context.Context, acct *model.Account, passwor
 	if err := a.Store.UpdateAccount(ctx, acct); err != nil {
 		return "", err
 	}
+	// A new password ends every credential the old one stood behind.
 	if err := a.Store.DeleteSessions(ctx, acct.Name); err != nil {
+		return "", err
+	}
+	if err := a.Store.DeleteAPITokens(ctx, acct.Name); err != nil {
 		return "", err
 	}
 	return a.NewSession(ctx, acct.Name)

@@ -94,3 +94,40 @@ func CanSuspend(a *model.Account, target *model.Account) error {
 	}
 	return nil
 }
+
+// CanDecideClaim: a moderator, on someone else's claim. Nobody verifies
+// their own authorship.
+func CanDecideClaim(a *model.Account, c *model.Claim) error {
+	if err := requireModerator(a); err != nil {
+		return err
+	}
+	if c.User == a.Name {
+		return model.Errorf(model.EFORBIDDEN, "another moderator must decide your own claim")
+	}
+	return nil
+}
+
+// CanTagOrganization: tagging a paper with an organization speaks for that
+// organization, so it is for moderators (quire has no membership of
+// organizations yet).
+func CanTagOrganization(a *model.Account) error {
+	if err := requireMember(a); err != nil {
+		return err
+	}
+	if !a.IsModerator() {
+		return model.Errorf(model.EFORBIDDEN, "only moderators can tag a paper with an organization")
+	}
+	return nil
+}
+
+// CanManageAccount: changing a password or minting API tokens needs a
+// browser session; an API token cannot mint or outlive its own authority.
+func CanManageAccount(a *model.Account, bySession bool) error {
+	if err := requireMember(a); err != nil {
+		return err
+	}
+	if !bySession {
+		return model.Errorf(model.EFORBIDDEN, "log in with your password to manage the account; API tokens cannot")
+	}
+	return nil
+}

@@ -94,6 +94,9 @@ func (c *Community) Submit(ctx context.Context, a *model.Account, rawID, org str
 			int(c.Rules.Window.Hours()/24), id, first.Format("Jan 2, 2006"))
 	}
 	if org != "" {
+		if err := CanTagOrganization(a); err != nil {
+			return nil, err
+		}
 		if _, err := c.Store.FindOrganizationByName(ctx, org); err != nil {
 			return nil, err
 		}
@@ -243,7 +246,7 @@ func (c *Community) SetLinks(ctx context.Context, a *model.Account, rawID, repo,
 		return err
 	}
 	for _, u := range []string{repo, page} {
-		if u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		if u != "" && model.WebURL(u) == "" {
 			return model.Errorf(model.EINVALID, "links must be http(s) URLs: %q", u)
 		}
 	}
@@ -272,6 +275,22 @@ func (c *Community) Claim(ctx context.Context, a *model.Account, rawID string, p
 // DecideClaim approves or rejects a pending claim (moderators).
 func (c *Community) DecideClaim(ctx context.Context, a *model.Account, id int64, approve bool) error {
 	if err := requireModerator(a); err != nil {
+		return err
+	}
+	pending, err := c.Store.FindClaims(ctx, model.ClaimPending)
+	if err != nil {
+		return err
+	}
+	var claim *model.Claim
+	for _, cl := range pending {
+		if cl.ID == id {
+			claim = cl
+		}
+	}
+	if claim == nil {
+		return model.Errorf(model.ENOTFOUND, "no pending claim %d", id)
+	}
+	if err := CanDecideClaim(a, claim); err != nil {
 		return err
 	}
 	status := model.ClaimRejected

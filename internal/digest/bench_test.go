@@ -72,7 +72,7 @@ func benchSend(b *testing.B, smtpAddr string, delivered func() int) {
 			CreatedAt: time.Now()}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.CreateSavedSearch(ctx, name, queries[i%len(queries)]); err != nil {
+		if _, err := db.CreateSavedSearch(ctx, name, queries[i%len(queries)], fmt.Sprint("feed", i)); err != nil {
 			b.Fatal(err)
 		}
 		sub, err := db.CreateSubscription(ctx, &model.Subscription{Email: name + "@example.org", Frequency: model.Daily, User: name})

@@ -124,7 +124,8 @@ func compose(site Site, d *Digest, token string, cache itemCache) (*mail.Message
 		// again is recognisably the same message.
 		MessageID: fmt.Sprintf("<digest.%s.%d@%s>", strings.NewReplacer(":", ".").Replace(d.PeriodKey), d.Subscription.ID, host),
 		Headers: map[string]string{
-			"List-Unsubscribe":      fmt.Sprintf("<mailto:unsubscribe@%s?subject=unsubscribe%%20%s>, <%s>", host, token, v.UnsubscribeURL),
+			// Only the one-click https link: no mailbox reads a mailto: here.
+			"List-Unsubscribe":      "<" + v.UnsubscribeURL + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 			"List-Id":               fmt.Sprintf("%s %s digest <%s.digest.%s>", site.Name, d.Subscription.Frequency, d.Subscription.Frequency, host),
 			"Auto-Submitted":        "auto-generated",
@@ -161,14 +162,27 @@ func twoLines(s string) string {
 	return cut + " …"
 }
 
-// ConfirmMessage is the double opt-in mail.
+// ConfirmMessage is the double opt-in mail. For an active subscription it
+// asks to confirm the requested change instead, saying what it is, since
+// anyone can type an address into a subscribe box.
 func ConfirmMessage(site Site, sub *model.Subscription, token string) *mail.Message {
 	link := strings.TrimSuffix(site.BaseURL, "/") + "/subscribe/confirm?t=" + token
-	text := fmt.Sprintf("Someone, probably you, asked for %s digests of trending papers from %s at this address.\n\n"+
-		"Confirm within 7 days: %s\n\nIf it was not you, ignore this mail: nothing will be sent.\n", sub.Frequency, site.Name, link)
-	html := fmt.Sprintf(`<p>Someone, probably you, asked for %s digests of trending papers from %s at this address.</p>`+
-		`<p><a href="%s">Confirm your subscription</a> (within 7 days).</p><p>If it was not you, ignore this mail: nothing will be sent.</p>`,
-		htmltemplate.HTMLEscapeString(sub.Frequency), htmltemplate.HTMLEscapeString(site.Name), htmltemplate.HTMLEscapeString(link))
-	return &mail.Message{From: site.From, To: sub.Email, Subject: "Confirm your " + site.Name + " subscription", Text: text, HTML: html,
+	freq, user, subject := sub.Frequency, sub.User, "Confirm your "+site.Name+" subscription"
+	if sub.Status == model.SubActive {
+		freq, user, subject = sub.PendingFrequency, sub.PendingUser, "Confirm the change of your "+site.Name+" subscription"
+	}
+	what := fmt.Sprintf("%s digests of trending papers from %s at this address", freq, site.Name)
+	if user != "" {
+		what += fmt.Sprintf(", with the saved searches of the account %s", user)
+	}
+	if sub.Status == model.SubActive {
+		what = "a change of your subscription to " + what
+	}
+	text := fmt.Sprintf("Someone, probably you, asked for %s.\n\n"+
+		"Confirm within 7 days: %s\n\nIf it was not you, ignore this mail: nothing changes.\n", what, link)
+	html := fmt.Sprintf(`<p>Someone, probably you, asked for %s.</p>`+
+		`<p><a href="%s">Confirm</a> (within 7 days).</p><p>If it was not you, ignore this mail: nothing changes.</p>`,
+		htmltemplate.HTMLEscapeString(what), htmltemplate.HTMLEscapeString(link))
+	return &mail.Message{From: site.From, To: sub.Email, Subject: subject, Text: text, HTML: html,
 		MessageID: fmt.Sprintf("<confirm.%d.%d@%s>", sub.ID, time.Now().UnixNano(), site.host())}
 }

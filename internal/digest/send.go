@@ -27,9 +27,13 @@ type Sender struct {
 	Retries     int           // per message, for temporary SMTP errors
 	RetryDelay  time.Duration // doubles on every retry
 	MaxFailures int           // permanent failures before an address is bouncing
+	Lease       time.Duration // how long a claim is reserved (DefaultLease when 0)
+}
 
-	// Per-run caches (Run is not called concurrently): rendered papers and
-	// the results of saved searches, which many subscribers share.
+// runCache holds what many subscribers of one run share: rendered papers
+// and the results of saved searches. Each run has its own, so a preview
+// (or a second run) beside it shares nothing.
+type runCache struct {
 	items    itemCache
 	searches map[string][]*model.Paper
 }
@@ -44,6 +48,10 @@ type RunResult struct {
 
 // Build assembles sub's digest of the period before date.
 func (s *Sender) Build(ctx context.Context, sub *model.Subscription, date model.Date, top []*model.Paper) (*Digest, error) {
+	return s.build(ctx, sub, date, top, nil)
+}
+
+func (s *Sender) build(ctx context.Context, sub *model.Subscription, date model.Date, top []*model.Paper, rc *runCache) (*Digest, error) {
 	p, key, err := Period(sub.Frequency, date)
 	if err != nil {
 		return nil, err
@@ -62,13 +70,17 @@ func (s *Sender) Build(ctx context.Context, sub *model.Subscription, date model.
 		return nil, err
 	}
 	for _, q := range searches {
-		found, ok := s.searches[q.Query]
+		var found []*model.Paper
+		ok := false
+		if rc != nil {
+			found, ok = rc.searches[q.Query]
+		}
 		if !ok {
 			if found, err = s.Papers.SearchPapers(ctx, q.Query, 50); err != nil {
 				return nil, err
 			}
-			if s.searches != nil {
-				s.searches[q.Query] = found
+			if rc != nil {
+				rc.searches[q.Query] = found
 			}
 		}
 		sec := Section{Query: q.Query}
@@ -99,18 +111,18 @@ func (s *Sender) top(ctx context.Context, p model.Period) ([]*model.Paper, error
 }
 
 // Run sends the digests of frequency for the period before date to every
-// active subscriber. Each message is logged as "sending" before the SMTP
-// transaction and as "sent" just before the server accepts it, so a run
-// that is killed and started again sends every remaining digest once and
-// none twice.
+// active subscriber. Each message is claimed ("sending", with a lease)
+// before the SMTP transaction and logged "sent" just before the server
+// accepts it, so a run that is killed and started again sends every
+// remaining digest once and none twice, and two runs at once split the
+// work.
 func (s *Sender) Run(ctx context.Context, frequency string, date model.Date) (*RunResult, error) {
 	p, key, err := Period(frequency, date)
 	if err != nil {
 		return nil, err
 	}
 	res := &RunResult{Period: key}
-	s.items, s.searches = itemCache{}, map[string][]*model.Paper{}
-	defer func() { s.items, s.searches = nil, nil }()
+	rc := &runCache{items: itemCache{}, searches: map[string][]*model.Paper{}}
 	top, err := s.top(ctx, p)
 	if err != nil {
 		return res, err
@@ -120,63 +132,113 @@ func (s *Sender) Run(ctx context.Context, frequency string, date model.Date) (*R
 		return res, nil
 	}
 	var after int64
+	var held []*model.Subscription
+	var until time.Time
 	for {
 		subs, err := s.Store.ActiveSubscriptions(ctx, frequency, after, 500)
 		if err != nil {
 			return res, err
 		}
 		if len(subs) == 0 {
-			return res, nil
+			break
 		}
 		for _, sub := range subs {
 			after = sub.ID
-			if err := ctx.Err(); err != nil {
+			if err := s.runOne(ctx, sub, date, key, top, rc, res, func(h *heldError) {
+				held = append(held, sub)
+				until = maxTime(until, h.until)
+			}); err != nil {
 				return res, err
-			}
-			switch err := s.sendOne(ctx, sub, date, key, top); {
-			case err == nil:
-				res.Sent++
-			case errors.Is(err, errAlreadySent):
-				res.Skipped++
-			case ctx.Err() != nil:
-				return res, ctx.Err()
-			default:
-				res.Failed++
-				s.Log.Warn("digest not sent", slog.Int64("subscription", sub.ID), slog.Any("error", err))
 			}
 		}
 	}
+	// Digests another sender claimed and had not sent: wait out their
+	// leases, then take over those still unsent (that sender died).
+	for len(held) > 0 {
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case <-time.After(time.Until(until) + 100*time.Millisecond):
+		}
+		again := held
+		held, until = nil, time.Time{}
+		for _, sub := range again {
+			if err := s.runOne(ctx, sub, date, key, top, rc, res, func(h *heldError) {
+				held = append(held, sub)
+				until = maxTime(until, h.until)
+			}); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}
+
+// runOne sends sub's digest and counts the outcome; it returns an error
+// only when the run must stop.
+func (s *Sender) runOne(ctx context.Context, sub *model.Subscription, date model.Date, key string, top []*model.Paper,
+	rc *runCache, res *RunResult, onHeld func(*heldError)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var held *heldError
+	switch err := s.sendOne(ctx, sub, date, key, top, rc); {
+	case err == nil:
+		res.Sent++
+	case errors.Is(err, errAlreadySent):
+		res.Skipped++
+	case errors.As(err, &held):
+		onHeld(held)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		res.Failed++
+		s.Log.Warn("digest not sent", slog.Int64("subscription", sub.ID), slog.Any("error", err))
+	}
+	return nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 var errAlreadySent = errors.New("already sent")
 
-func (s *Sender) sendOne(ctx context.Context, sub *model.Subscription, date model.Date, key string, top []*model.Paper) error {
-	prev, err := s.Store.FindDigestSend(ctx, sub.ID, key)
-	switch {
-	case err == nil && prev.Status == store.SendSent:
+// heldError: another sender holds the claim until its lease ends. If that
+// sender died, the digest is still owed, so Run comes back to it.
+type heldError struct{ until time.Time }
+
+func (e *heldError) Error() string { return "claimed by another sender until " + e.until.Format(time.RFC3339) }
+
+func (s *Sender) sendOne(ctx context.Context, sub *model.Subscription, date model.Date, key string, top []*model.Paper, rc *runCache) error {
+	d, err := s.build(ctx, sub, date, top, rc)
+	if err != nil {
+		return err
+	}
+	msg, err := compose(s.Site, d, s.Signer.Sign(PurposeUnsubscribe, sub.ID, time.Time{}), rc.items)
+	if err != nil {
+		return err
+	}
+	// Claimed in the database before the SMTP transaction: of two senders
+	// for one period (two replicas, or a rerun beside a live run) exactly
+	// one sends each digest.
+	log := &store.DigestSend{SubscriptionID: sub.ID, Period: key, MessageID: msg.MessageID, LeaseUntil: time.Now().Add(s.lease())}
+	claimed, err := s.Store.ClaimDigestSend(ctx, log)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		prev, err := s.Store.FindDigestSend(ctx, sub.ID, key)
+		if err == nil && prev.Status == store.SendSending {
+			return &heldError{until: prev.LeaseUntil}
+		}
 		return errAlreadySent
-	case err != nil && model.ErrorCode(err) != model.ENOTFOUND:
-		return err
-	}
-	attempts := 0
-	if prev != nil {
-		attempts = prev.Attempts
-	}
-	d, err := s.Build(ctx, sub, date, top)
-	if err != nil {
-		return err
-	}
-	msg, err := compose(s.Site, d, s.Signer.Sign(PurposeUnsubscribe, sub.ID, time.Time{}), s.items)
-	if err != nil {
-		return err
 	}
 	delay := s.RetryDelay
 	for try := 0; ; try++ {
-		attempts++
-		log := &store.DigestSend{SubscriptionID: sub.ID, Period: key, Status: store.SendSending, MessageID: msg.MessageID, Attempts: attempts}
-		if err := s.Store.SaveDigestSend(ctx, log); err != nil {
-			return err
-		}
 		err = s.Mailer.Send(ctx, msg, func() error {
 			log.Status = store.SendSent
 			return s.Store.SaveDigestSend(ctx, log)
@@ -202,7 +264,26 @@ func (s *Sender) sendOne(ctx context.Context, sub *model.Subscription, date mode
 		case <-time.After(delay):
 		}
 		delay *= 2
+		// Still ours: the lease is extended over the wait.
+		log.Attempts++
+		log.Status, log.LeaseUntil = store.SendSending, time.Now().Add(s.lease())
+		if err := s.Store.SaveDigestSend(ctx, log); err != nil {
+			return err
+		}
 	}
+}
+
+// DefaultLease is how long a claimed digest is reserved for its sender:
+// longer than one SMTP transaction (the dial and each command time out
+// within it). A sender that dies holds its unsent claims this long; then
+// any run takes them over.
+const DefaultLease = 2 * time.Minute
+
+func (s *Sender) lease() time.Duration {
+	if s.Lease > 0 {
+		return s.Lease
+	}
+	return DefaultLease
 }
 
 func (s *Sender) maxFailures() int {

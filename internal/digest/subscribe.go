@@ -2,6 +2,8 @@ package digest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/mail"
 	"strings"
 	"time"
@@ -40,8 +42,8 @@ func (s *Subscriptions) Subscribe(ctx context.Context, email, frequency, user st
 	if err != nil {
 		return nil, err
 	}
-	if sub.Status == model.SubActive {
-		return sub, nil // already confirmed: the frequency was updated
+	if sub.Status == model.SubActive && sub.PendingFrequency == sub.Frequency && sub.PendingUser == sub.User {
+		return sub, nil // already subscribed just so: nothing to confirm
 	}
 	token := s.Signer.Sign(PurposeConfirm, sub.ID, s.Now().Add(ConfirmTTL))
 	if err := s.Mailer.Send(ctx, ConfirmMessage(s.Site, sub, token), nil); err != nil {
@@ -51,6 +53,22 @@ func (s *Subscriptions) Subscribe(ctx context.Context, email, frequency, user st
 		return nil, err
 	}
 	return sub, nil
+}
+
+// MaxSavedSearch is the longest saved query.
+const MaxSavedSearch = 250
+
+// SaveSearch keeps query for user, with a secret feed URL of its own.
+func (s *Subscriptions) SaveSearch(ctx context.Context, user, query string) (int64, error) {
+	query = strings.TrimSpace(query)
+	if query == "" || len(query) > MaxSavedSearch {
+		return 0, model.Errorf(model.EINVALID, "a saved search has 1 to %d characters", MaxSavedSearch)
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return 0, err
+	}
+	return s.Store.CreateSavedSearch(ctx, user, query, hex.EncodeToString(b))
 }
 
 // Confirm activates the subscription of a confirmation token.

@@ -166,8 +166,8 @@ func (it *item) toPaper(day model.Date) (*model.Paper, error) {
 	p := &model.Paper{
 		ID: id, Title: title, Summary: strings.TrimSpace(src.Summary),
 		Upvotes: src.Upvotes, NumComments: it.NumComments, DiscussionID: src.DiscussionID,
-		GithubRepo: src.GithubRepo, GithubRepoAddedBy: src.GithubRepoAddedBy, GithubStars: src.GithubStars,
-		ProjectPage: src.ProjectPage, AISummary: strings.TrimSpace(src.AISummary), AIKeywords: src.AIKeywords,
+		GithubRepo: model.WebURL(src.GithubRepo), GithubRepoAddedBy: src.GithubRepoAddedBy, GithubStars: src.GithubStars,
+		ProjectPage: model.WebURL(src.ProjectPage), AISummary: strings.TrimSpace(src.AISummary), AIKeywords: src.AIKeywords,
 		AISummaryModel: src.AISummaryModel, Thumbnail: it.Thumbnail, MediaURLs: src.MediaURLs,
 	}
 	if len(p.MediaURLs) == 0 {

@@ -27,6 +27,10 @@ type Subscription struct {
 	ConfirmedAt time.Time
 	Failures    int
 	LastError   string
+	// A change requested for an active subscription, applied when the
+	// address confirms it (nobody else can change another's digest).
+	PendingFrequency string
+	PendingUser      string
 }
 
 // SavedSearch is a query a user keeps: it has a feed and a digest section.
@@ -35,4 +39,6 @@ type SavedSearch struct {
 	User      string
 	Query     string
 	CreatedAt time.Time
+	// FeedSecret names its private feed: /feed/saved/{FeedSecret}.rss.
+	FeedSecret string
 }

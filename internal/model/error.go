@@ -16,6 +16,9 @@ const (
 	EUNAUTH    = "unauthorized" // the caller must log in
 	EFORBIDDEN = "forbidden"    // the caller may not do this
 	ELIMIT     = "rate_limited" // too many requests; try later
+	// EUNAVAILABLE: the database is busy, full, read-only or unreachable
+	// for now; the same request can succeed later (503 with Retry-After).
+	EUNAVAILABLE = "unavailable"
 	EINTERNAL  = "internal"     // anything else; details are logged, not shown
 )
 

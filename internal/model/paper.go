@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -184,4 +185,18 @@ func (p *Paper) AuthorLine(n int) string {
 		s += " and " + strconv.Itoa(rest) + " others"
 	}
 	return s
+}
+
+// WebURL returns u when it is an absolute http or https URL with a host,
+// and "" otherwise: a link taken from imported data (a javascript: or
+// data: URL, a relative path) must never become a live link.
+// Surrounding spaces are kept (data round-trips as it came); browsers
+// ignore them.
+func WebURL(u string) string {
+	t := strings.TrimSpace(u)
+	p, err := url.Parse(t)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || strings.ContainsAny(t, "\x00\r\n\t") {
+		return ""
+	}
+	return u
 }

@@ -38,6 +38,8 @@ type AccountStore interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteSessions ends every session of a user (password change, suspension).
 	DeleteSessions(ctx context.Context, user string) error
+	// DeleteAPITokens revokes every API token of a user (password change).
+	DeleteAPITokens(ctx context.Context, user string) error
 
 	CreateAPIToken(ctx context.Context, user, name, tokenHash string) (int64, error)
 	// FindAPIToken returns the user owning the token, or ENOTFOUND.

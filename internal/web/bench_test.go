@@ -16,7 +16,7 @@ func BenchmarkRoutes(b *testing.B) {
 	for _, cache := range []struct {
 		name    string
 		entries int
-	}{{"cached", 4096}, {"uncached", 0}} {
+	}{{"cached", 64 << 20}, {"uncached", 0}} {
 		ts := newTestServer(b, cache.entries, "../demo/data")
 		h := ts.Config.Handler
 		for _, route := range []struct{ name, path string }{

@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
+	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 
@@ -23,17 +25,26 @@ type versioner interface {
 // per write instead of once per request. The store's version changes on
 // every commit, by this process or another (quire ingest), so a cached page
 // is never stale after a write has committed.
+//
+// A visitor controls the URL, so the cache is bounded in bytes (keys
+// included), not in entries, and only canonical URLs are kept: every query
+// parameter must be one the site reads, once, and short. Anything else is
+// served but not cached, so extra parameters cannot multiply the entries.
 type cache struct {
-	store versioner
-	max   int
-	log   *slog.Logger
+	store    versioner
+	maxBytes int
+	maxEntry int
+	log      *slog.Logger
 
-	mu      sync.RWMutex
+	mu      sync.Mutex
 	version int64
-	entries map[string]*cached
+	bytes   int
+	lru     *list.List // front: most recently used; values are *cached
+	entries map[string]*list.Element
 }
 
 type cached struct {
+	key    string
 	status int
 	header http.Header
 	body   []byte
@@ -41,11 +52,45 @@ type cached struct {
 	length []string // Content-Length, so the body goes out in one piece, not chunked
 }
 
-// maxCachedBody keeps one huge response from filling memory.
-const maxCachedBody = 2 << 20
+// entryOverhead approximates what an entry costs beside its key and body
+// (headers, list element, map slot).
+const entryOverhead = 512
 
-func newCache(store versioner, max int, log *slog.Logger) *cache {
-	return &cache{store: store, max: max, log: log, entries: map[string]*cached{}}
+// cacheParams are the query parameters some page, feed or API route reads.
+// A URL with any other parameter is not cached.
+var cacheParams = map[string]bool{
+	"q": true, "p": true, "limit": true, "date": true, "week": true, "month": true, "sort": true,
+	"category": true, "from": true, "to": true, "org": true, "has_code": true, "submitter": true,
+	"window": true, "cursor": true,
+}
+
+// maxParamLen bounds each cached parameter value (a search query is short).
+const maxParamLen = 256
+
+func newCache(store versioner, maxBytes int, log *slog.Logger) *cache {
+	return &cache{store: store, maxBytes: maxBytes, maxEntry: min(2<<20, maxBytes/8), log: log,
+		lru: list.New(), entries: map[string]*list.Element{}}
+}
+
+// cacheKey is the canonical form of r's URL (parameters sorted), or false
+// when the URL is not one the cache keeps.
+func cacheKey(r *http.Request) (string, bool) {
+	if r.URL.RawQuery == "" {
+		return r.Host + " " + r.URL.EscapedPath(), true
+	}
+	if len(r.URL.RawQuery) > 4*maxParamLen {
+		return "", false
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "", false
+	}
+	for k, vs := range q {
+		if !cacheParams[k] || len(vs) != 1 || len(vs[0]) > maxParamLen {
+			return "", false
+		}
+	}
+	return r.Host + " " + r.URL.EscapedPath() + "?" + q.Encode(), true
 }
 
 func (c *cache) wrap(next http.Handler) http.Handler {
@@ -55,57 +100,84 @@ func (c *cache) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		key, ok := cacheKey(r)
+		if !ok || len(r.Host) > 255 {
+			next.ServeHTTP(w, r)
+			return
+		}
 		v, err := c.store.Version(r.Context())
 		if err != nil {
 			c.log.Warn("cache: store version unavailable; not caching", slog.Any("error", err))
 			next.ServeHTTP(w, r)
 			return
 		}
-		key := r.Host + " " + r.URL.RequestURI()
 		if e := c.get(v, key); e != nil {
 			e.write(w, r)
 			return
 		}
 		rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		e := &cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+		e := &cached{key: key, status: rec.status, header: rec.header, body: rec.buf.Bytes()}
 		e.length = []string{strconv.Itoa(len(e.body))}
 		if e.status == http.StatusOK {
 			sum := sha256.Sum256(e.body)
 			e.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
-			if len(e.body) <= maxCachedBody {
-				c.put(v, key, e)
+			if e.size() <= c.maxEntry {
+				c.put(v, e)
 			}
 		}
 		e.write(w, r)
 	})
 }
 
+func (e *cached) size() int { return len(e.key) + len(e.body) + entryOverhead }
+
 func (c *cache) get(v int64, key string) *cached {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if v != c.version {
 		return nil
 	}
-	return c.entries[key]
+	el := c.entries[key]
+	if el == nil {
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return el.Value.(*cached)
 }
 
-func (c *cache) put(v int64, key string, e *cached) {
+func (c *cache) put(v int64, e *cached) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v != c.version {
 		// Versions are compared for equality only. A slow request that
 		// read an older version may reset the cache to it; lookups under
 		// the current version then miss, and the next render resets it back.
-		c.version, c.entries = v, map[string]*cached{}
+		c.version, c.bytes = v, 0
+		c.lru.Init()
+		clear(c.entries)
 	}
-	if len(c.entries) >= c.max {
-		for k := range c.entries { // drop an arbitrary entry
-			delete(c.entries, k)
-			break
-		}
+	if old := c.entries[e.key]; old != nil {
+		c.remove(old)
 	}
-	c.entries[key] = e
+	for c.bytes+e.size() > c.maxBytes && c.lru.Len() > 0 {
+		c.remove(c.lru.Back()) // least recently used
+	}
+	c.entries[e.key] = c.lru.PushFront(e)
+	c.bytes += e.size()
+}
+
+func (c *cache) remove(el *list.Element) {
+	e := c.lru.Remove(el).(*cached)
+	delete(c.entries, e.key)
+	c.bytes -= e.size()
+}
+
+// stats reports the entries and bytes held, for tests and metrics.
+func (c *cache) stats() (entries, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len(), c.bytes
 }
 
 func (e *cached) write(w http.ResponseWriter, r *http.Request) {

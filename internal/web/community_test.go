@@ -61,7 +61,7 @@ func (ts *testServer) freshPaper(t *testing.T, id string, age time.Duration) {
 }
 
 func TestAPIVotes(t *testing.T) {
-	ts := newTestServer(t, 100, "../hf/testdata/2024-05-27.json")
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
 	tok := ts.member(t, "ann", "")
 	const id = "2405.15738" // 32 imported upvotes
 	if code, body, _ := ts.call(t, "POST", "/api/papers/"+id+"/upvote", "", ""); code != 401 || body["error"] == "" {
@@ -117,7 +117,7 @@ func TestAPISubmitRules(t *testing.T) {
 		{`{"paper_id": "not an id"}`, 400, "not an arXiv id"},
 		{`{"paper_id": "2611.99999"}`, 404, "arXiv has no paper"},
 		{`not json`, 400, "must be JSON"},
-		{`{"paper_id": "2611.00002", "organization": "nope"}`, 404, "organization nope not found"},
+		{`{"paper_id": "2611.00002", "organization": "nope"}`, 403, "only moderators can tag"},
 		{`{"paper_id": "2611.00002"}`, 201, ""},
 		{`{"paper_id": "2611.00003"}`, 429, "the most allowed"},
 	} {
@@ -196,7 +196,7 @@ func TestAPIComments(t *testing.T) {
 // TestBrowserSessionsAndCSRF logs in with a form, as a browser does, and
 // checks that the cookie works for same-origin requests only.
 func TestBrowserSessionsAndCSRF(t *testing.T) {
-	ts := newTestServer(t, 100, "../hf/testdata/2024-05-27.json")
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
 	ts.member(t, "ann", "")
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	login := func(user, pass string) *http.Response {

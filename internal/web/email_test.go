@@ -17,12 +17,12 @@ import (
 func TestSavedSearchFeed(t *testing.T) {
 	ts := newTestServer(t, 0, "../hf/testdata/2024-05-27.json")
 	ts.member(t, "ann", "")
-	id, err := ts.DB.CreateSavedSearch(context.Background(), "ann", "multimodal")
+	id, err := ts.DB.CreateSavedSearch(context.Background(), "ann", "multimodal", "s3cr3tfeed")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, ext := range []string{"rss", "atom"} {
-		res, body := ts.get(t, "/feed/saved/"+itoa(id)+"."+ext)
+		res, body := ts.get(t, "/feed/saved/s3cr3tfeed."+ext)
 		if res.StatusCode != 200 || xml.Unmarshal(body, new(struct{})) != nil || !strings.Contains(string(body), "multimodal") {
 			t.Errorf("%s: %d", ext, res.StatusCode)
 		}
@@ -30,7 +30,12 @@ func TestSavedSearchFeed(t *testing.T) {
 	if res, _ := ts.get(t, "/feed/saved/999.rss"); res.StatusCode != 404 {
 		t.Errorf("unknown saved search: %d", res.StatusCode)
 	}
-	if res, _ := ts.get(t, "/feed/saved/"+itoa(id)+".exe"); res.StatusCode != 404 {
+	// A private feed is reached by its secret only, never by its
+	// sequential id.
+	if res, _ := ts.get(t, "/feed/saved/"+itoa(id)+".rss"); res.StatusCode != 404 {
+		t.Errorf("saved search feed by id: %d", res.StatusCode)
+	}
+	if res, _ := ts.get(t, "/feed/saved/s3cr3tfeed.exe"); res.StatusCode != 404 {
 		t.Errorf("unknown format: %d", res.StatusCode)
 	}
 }
@@ -52,7 +57,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestDigestPreview(t *testing.T) {
 	ts := newTestServer(t, 0, "../hf/testdata/2024-05-27.json")
 	ts.member(t, "ann", "")
-	if _, err := ts.DB.CreateSavedSearch(context.Background(), "ann", "language models"); err != nil {
+	if _, err := ts.DB.CreateSavedSearch(context.Background(), "ann", "language models", "feed2"); err != nil {
 		t.Fatal(err)
 	}
 	_, token, err := ts.Accounts.Login(context.Background(), "ann", "password-ann")

@@ -118,7 +118,7 @@ func TestUntrustedTextIsEscaped(t *testing.T) {
 }
 
 func TestCacheFollowsWrites(t *testing.T) {
-	ts := newTestServer(t, 100, "../hf/testdata/2024-05-27.json")
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
 	path := "/api/papers/2405.15738"
 	res1, body1 := ts.get(t, path)
 	etag := res1.Header.Get("ETag")

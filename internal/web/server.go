@@ -4,8 +4,13 @@
 package web
 
 import (
+	"context"
+	"crypto/subtle"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +22,7 @@ import (
 	"github.com/quire/quire/internal/web/api"
 	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/feed"
+	"github.com/quire/quire/internal/web/response"
 	"github.com/quire/quire/internal/web/ui"
 )
 
@@ -32,10 +38,19 @@ type Options struct {
 	Log           *slog.Logger
 	SiteName      string
 	BaseURL       string
-	// CacheEntries bounds the response cache; 0 disables it.
-	CacheEntries int
-	// AdminToken enables /admin (HTTP Basic, the token as password).
+	// CacheBytes bounds the response cache (keys and bodies); 0 disables it.
+	CacheBytes int
+	// AdminToken is the break-glass password of /admin (HTTP Basic), for
+	// when no admin account can log in; admins otherwise use their session.
 	AdminToken string
+	// Proxies are the reverse proxies whose forwarding headers are believed.
+	Proxies auth.Proxies
+	// MetricsAllow are the networks that may read /metrics; MetricsToken
+	// opens it from anywhere as a Bearer token.
+	MetricsAllow []netip.Prefix
+	MetricsToken string
+	// Ready checks that the database takes writes (/readyz).
+	Ready func(ctx context.Context) error
 	Jobs       ui.Jobs
 	ArxivSets  []string
 }
@@ -58,8 +73,8 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.registry)
-	if opts.CacheEntries > 0 {
-		s.cache = newCache(opts.Papers.Store, opts.CacheEntries, opts.Log)
+	if opts.CacheBytes > 0 {
+		s.cache = newCache(opts.Papers.Store, opts.CacheBytes, opts.Log)
 	}
 	if opts.Limits == nil {
 		opts.Limits = auth.DefaultLimits
@@ -72,7 +87,7 @@ func New(opts Options) (*Server, error) {
 	pages.Subs, pages.Digests = opts.Subscriptions, opts.Digests
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
-	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets)
+	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets, limiter)
 	pages.ActionRoutes(uncached)
 	pages.Routes(cached)
 	apis := &api.Handler{Papers: opts.Papers, Community: opts.Community, Limiter: limiter, Log: opts.Log}
@@ -80,7 +95,8 @@ func New(opts Options) (*Server, error) {
 	apis.WriteRoutes(uncached)
 	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL}).Routes(cached)
 	s.handle("GET /healthz", s.healthz, false)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	s.handle("GET /readyz", s.readyz, false)
+	s.mux.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
 	// Every state change from a browser must come from this site's own
 	// pages: cross-origin POST/DELETE are refused (Sec-Fetch-Site / Origin).
 	// Clients with a Bearer token send neither header and pass.
@@ -88,7 +104,8 @@ func New(opts Options) (*Server, error) {
 	if opts.Accounts != nil {
 		h = auth.Middleware(opts.Accounts, h)
 	}
-	s.handler = http.NewCrossOriginProtection().Handler(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	s.handler = opts.Proxies.Middleware(limitBody(h))
 	return s, nil
 }
 
@@ -111,6 +128,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
+// healthz says the process is alive and can read; readyz that it can take
+// writes (a load balancer sends traffic only to ready replicas).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.opts.Papers.Store.Version(r.Context()); err != nil {
 		s.opts.Log.Error("health check failed", slog.Any("error", err))
@@ -129,6 +148,68 @@ var (
 	nosniffValue  = []string{"nosniff"}
 	referrerValue = []string{"strict-origin-when-cross-origin"}
 )
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Ready != nil {
+		if err := s.opts.Ready(r.Context()); err != nil {
+			s.opts.Log.Error("readiness check failed", slog.Any("error", err))
+			w.Header().Set("Retry-After", response.RetryAfterUnavailable)
+			http.Error(w, "not ready: the database does not take writes", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// metricsGuard opens /metrics to the allowed networks (by the client's
+// address, as forwarded by a trusted proxy) or to the metrics token.
+func (s *Server) metricsGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := s.opts.MetricsToken; tok != "" {
+			if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") &&
+				subtle.ConstantTimeCompare([]byte(h[7:]), []byte(tok)) == 1 {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		addr := auth.ClientAddr(r)
+		for _, n := range s.opts.MetricsAllow {
+			if n.Contains(addr) {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		http.Error(w, "forbidden: /metrics is open to --metrics-allow networks or with --metrics-token", http.StatusForbidden)
+	})
+}
+
+// MaxBody bounds every request body: forms and JSON here are small, and
+// a visitor must not make the server hold or spool megabytes (multipart
+// file parts included, which ParseMultipartForm would write to disk).
+const MaxBody = 64 << 10
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBody {
+			http.Error(w, fmt.Sprintf("request body too large (at most %d KB)", MaxBody>>10), http.StatusRequestEntityTooLarge)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		}
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			http.Error(w, "multipart bodies are not accepted; send application/x-www-form-urlencoded or JSON", http.StatusUnsupportedMediaType)
+			return
+		}
+		if auth.IsHTTPS(r) {
+			w.Header()["Strict-Transport-Security"] = hstsValue
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+var hstsValue = []string{"max-age=63072000"}
 
 func securityHeaders(h http.Header) {
 	h["Content-Security-Policy"] = cspValue

@@ -30,11 +30,11 @@ type testServer struct {
 
 // newTestServer serves the real router over a temporary SQLite store holding
 // the given Hugging Face responses.
-func newTestServer(t testing.TB, cache int, paths ...string) *testServer {
-	return newServerWithRules(t, cache, core.DefaultSubmitRules, paths...)
+func newTestServer(t testing.TB, cacheBytes int, paths ...string) *testServer {
+	return newServerWithRules(t, cacheBytes, core.DefaultSubmitRules, paths...)
 }
 
-func newServerWithRules(t testing.TB, cache int, rules core.SubmitRules, paths ...string) *testServer {
+func newServerWithRules(t testing.TB, cacheBytes int, rules core.SubmitRules, paths ...string) *testServer {
 	t.Helper()
 	db := sqlitetest.MustOpen(t)
 	ctx := context.Background()
@@ -57,7 +57,7 @@ func newServerWithRules(t testing.TB, cache int, rules core.SubmitRules, paths .
 	sender := &digest.Sender{Store: db, Papers: papers, Signer: signer, Site: site, Log: quiet}
 	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
 		Subscriptions: subs, Digests: sender,
-		BaseURL: "https://papers.example.org", CacheEntries: cache, Limits: testLimits})
+		BaseURL: "https://papers.example.org", CacheBytes: cacheBytes, Limits: testLimits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -17,7 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/quire/quire/internal/store/sqlstore"
 )
@@ -152,4 +154,25 @@ func (d *dialect) Close() error {
 		return err
 	}
 	return nil
+}
+
+// Unavailable: SQLITE_BUSY and SQLITE_LOCKED (another writer held the lock
+// past busy_timeout), SQLITE_FULL (disk full), SQLITE_READONLY and
+// SQLITE_IOERR are conditions of the machine, not of the request.
+func (d *dialect) Unavailable(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR:
+		return true
+	}
+	return false
+}
+
+// UniqueViolation: SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY.
+func (d *dialect) UniqueViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }

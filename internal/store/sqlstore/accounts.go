@@ -15,16 +15,21 @@ import (
 func (db *DB) CreateAccount(ctx context.Context, a *model.Account) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE name = $1 OR email = $2`,
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE lower(name) = lower($1) OR email = $2`,
 			a.Name, strings.ToLower(a.Email)).Scan(&n); err != nil {
 			return fmt.Errorf("store: create account: %w", err)
 		}
 		if n > 0 {
 			return model.Errorf(model.ECONFLICT, "that username or e-mail is already taken")
 		}
+		// The unique index on lower(name) of local accounts backs the
+		// check above against a racing sign-up.
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (name, object_id, fullname, email, password_hash, role, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7)`, a.Name, model.ObjectID("user", a.Name), a.Name, strings.ToLower(a.Email),
 			a.PasswordHash, a.Role, ms(a.CreatedAt))
+		if err != nil && db.Dialect.UniqueViolation(err) {
+			return model.Errorf(model.ECONFLICT, "that username or e-mail is already taken")
+		}
 		if err != nil {
 			return fmt.Errorf("store: create account %s: %w", a.Name, err)
 		}
@@ -48,9 +53,11 @@ func scanAccount(row *sql.Row, what string) (*model.Account, error) {
 	return &a, nil
 }
 
-// FindAccount implements store.AccountStore.
+// FindAccount implements store.AccountStore. Names match whatever their
+// case; a local account wins over a Hugging Face user of the same name.
 func (db *DB) FindAccount(ctx context.Context, name string) (*model.Account, error) {
-	return scanAccount(db.R.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM users WHERE name = $1`, name), name)
+	return scanAccount(db.R.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM users WHERE lower(name) = lower($1)
+		ORDER BY password_hash <> '' DESC LIMIT 1`, name), name)
 }
 
 // FindAccountByEmail implements store.AccountStore.
@@ -112,6 +119,15 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 }
 
 // DeleteSessions implements store.AccountStore.
+// DeleteAPITokens implements store.AccountStore.
+func (db *DB) DeleteAPITokens(ctx context.Context, user string) error {
+	err := db.exec(ctx, "delete API tokens", `DELETE FROM api_tokens WHERE user_name = $1`, user)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return nil
+	}
+	return err
+}
+
 func (db *DB) DeleteSessions(ctx context.Context, user string) error {
 	err := db.exec(ctx, "delete sessions", `DELETE FROM sessions WHERE user_name = $1`, user)
 	if model.ErrorCode(err) == model.ENOTFOUND {

@@ -8,8 +8,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/quire/quire/internal/model"
 )
 
 // Dialect is the small hook for what the SQL dialects do not share.
@@ -22,6 +25,13 @@ type Dialect interface {
 	Committed()
 	// Close releases what the dialect holds (dedicated connections).
 	Close() error
+	// Unavailable reports whether err means the database cannot take the
+	// request for now (busy, locked, full, read-only, unreachable), so
+	// that it is answered 503 with Retry-After rather than 500.
+	Unavailable(err error) bool
+	// UniqueViolation reports whether err is a unique-constraint failure,
+	// which the store turns into ECONFLICT, never driver text.
+	UniqueViolation(err error) bool
 }
 
 // DB is a store over a read pool and a write pool. For SQLite the write pool
@@ -58,6 +68,10 @@ func (db *DB) Close() error {
 
 // inTx runs fn in a write transaction and commits it when fn succeeds.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.unavailable(db.tx(ctx, fn))
+}
+
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -71,6 +85,29 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	db.Dialect.Committed()
 	return nil
+}
+
+// errUnavailable is what a user is told when the database cannot take a
+// request for now; the cause stays in the log.
+var errUnavailable = model.Errorf(model.EUNAVAILABLE, "the database is busy; try again in a few seconds")
+
+// unavailable marks err as EUNAVAILABLE when the dialect says it is
+// passing, keeping the cause for the log.
+func (db *DB) unavailable(err error) error {
+	if err == nil || model.ErrorCode(err) != model.EINTERNAL || !db.Dialect.Unavailable(err) {
+		return err
+	}
+	return errors.Join(errUnavailable, err)
+}
+
+// Ready checks that the database takes writes now: one real write to
+// readiness, so a full disk, a read-only file or a lost server shows.
+func (db *DB) Ready(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO readiness (id, checked_at) VALUES (1, $1)
+			ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, db.Now().UnixMilli())
+		return err
+	})
 }
 
 // queryer is what read helpers need: a pool or a transaction.

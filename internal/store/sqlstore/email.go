@@ -5,17 +5,20 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store"
 )
 
-const subColumns = `id, email, frequency, status, COALESCE(user_name, ''), created_at, confirmed_at, failures, last_error`
+const subColumns = `id, email, frequency, status, COALESCE(user_name, ''), created_at, confirmed_at, failures, last_error,
+	pending_frequency, pending_user`
 
 func scanSub(scan func(...any) error) (*model.Subscription, error) {
 	var s model.Subscription
 	var created, confirmed sql.NullInt64
-	if err := scan(&s.ID, &s.Email, &s.Frequency, &s.Status, &s.User, &created, &confirmed, &s.Failures, &s.LastError); err != nil {
+	if err := scan(&s.ID, &s.Email, &s.Frequency, &s.Status, &s.User, &created, &confirmed, &s.Failures, &s.LastError,
+		&s.PendingFrequency, &s.PendingUser); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.ConfirmedAt = fromMS(created), fromMS(confirmed)
@@ -33,7 +36,10 @@ func (db *DB) findSub(ctx context.Context, q queryer, where string, arg any) (*m
 	return s, nil
 }
 
-// CreateSubscription implements store.EmailStore.
+// CreateSubscription implements store.EmailStore. A new address is pending;
+// an address that is not active becomes pending again with the new
+// frequency and account; an active one keeps both and only records the
+// request, which Confirm applies.
 func (db *DB) CreateSubscription(ctx context.Context, s *model.Subscription) (*model.Subscription, error) {
 	var out *model.Subscription
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -45,8 +51,11 @@ func (db *DB) CreateSubscription(ctx context.Context, s *model.Subscription) (*m
 		now := db.Now().UnixMilli()
 		_, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (email, frequency, status, user_name, created_at)
 			VALUES ($1,$2,'pending',$3,$4)
-			ON CONFLICT (email) DO UPDATE SET frequency = excluded.frequency,
-				user_name = COALESCE(excluded.user_name, subscriptions.user_name),
+			ON CONFLICT (email) DO UPDATE SET
+				frequency = CASE WHEN subscriptions.status = 'active' THEN subscriptions.frequency ELSE excluded.frequency END,
+				user_name = CASE WHEN subscriptions.status = 'active' THEN subscriptions.user_name ELSE excluded.user_name END,
+				pending_frequency = CASE WHEN subscriptions.status = 'active' THEN excluded.frequency ELSE '' END,
+				pending_user = CASE WHEN subscriptions.status = 'active' THEN COALESCE(excluded.user_name, subscriptions.user_name, '') ELSE '' END,
 				status = CASE WHEN subscriptions.status = 'active' THEN 'active' ELSE 'pending' END`,
 			email, s.Frequency, user, now)
 		if err != nil {
@@ -73,8 +82,12 @@ func (db *DB) SetSubscriptionStatus(ctx context.Context, id int64, status string
 	now := db.Now().UnixMilli()
 	switch status {
 	case model.SubActive:
+		// Confirming applies a change that waited for it (see CreateSubscription).
 		return db.exec(ctx, "subscription", `UPDATE subscriptions SET status = $1, confirmed_at = COALESCE(confirmed_at, $2),
-			failures = 0 WHERE id = $3`, status, now, id)
+			failures = 0,
+			frequency = CASE WHEN pending_frequency <> '' THEN pending_frequency ELSE frequency END,
+			user_name = CASE WHEN pending_frequency <> '' THEN NULLIF(pending_user, '') ELSE user_name END,
+			pending_frequency = '', pending_user = '' WHERE id = $3`, status, now, id)
 	case model.SubUnsubscribed:
 		return db.exec(ctx, "subscription", `UPDATE subscriptions SET status = $1, unsubscribed_at = $2 WHERE id = $3`, status, now, id)
 	}
@@ -123,11 +136,12 @@ func (db *DB) RecordFailure(ctx context.Context, id int64, msg string, permanent
 }
 
 // CreateSavedSearch implements store.EmailStore.
-func (db *DB) CreateSavedSearch(ctx context.Context, user, query string) (int64, error) {
+func (db *DB) CreateSavedSearch(ctx context.Context, user, query, feedSecret string) (int64, error) {
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO saved_searches (user_name, query, created_at) VALUES ($1,$2,$3)
-			ON CONFLICT (user_name, query) DO UPDATE SET query = excluded.query RETURNING id`, user, query, db.Now().UnixMilli()).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO saved_searches (user_name, query, created_at, feed_secret) VALUES ($1,$2,$3,$4)
+			ON CONFLICT (user_name, query) DO UPDATE SET query = excluded.query RETURNING id`,
+			user, query, db.Now().UnixMilli(), feedSecret).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("store: save search: %w", err)
 		}
@@ -138,7 +152,7 @@ func (db *DB) CreateSavedSearch(ctx context.Context, user, query string) (int64,
 
 // FindSavedSearches implements store.EmailStore.
 func (db *DB) FindSavedSearches(ctx context.Context, user string) ([]*model.SavedSearch, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT id, user_name, query, created_at FROM saved_searches WHERE user_name = $1 ORDER BY id`, user)
+	rows, err := db.R.QueryContext(ctx, `SELECT id, user_name, query, created_at, feed_secret FROM saved_searches WHERE user_name = $1 ORDER BY id`, user)
 	if err != nil {
 		return nil, fmt.Errorf("store: saved searches: %w", err)
 	}
@@ -147,7 +161,7 @@ func (db *DB) FindSavedSearches(ctx context.Context, user string) ([]*model.Save
 	for rows.Next() {
 		var s model.SavedSearch
 		var created sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.User, &s.Query, &created); err != nil {
+		if err := rows.Scan(&s.ID, &s.User, &s.Query, &created, &s.FeedSecret); err != nil {
 			return nil, err
 		}
 		s.CreatedAt = fromMS(created)
@@ -156,14 +170,14 @@ func (db *DB) FindSavedSearches(ctx context.Context, user string) ([]*model.Save
 	return out, rows.Err()
 }
 
-// FindSavedSearch implements store.EmailStore.
-func (db *DB) FindSavedSearch(ctx context.Context, id int64) (*model.SavedSearch, error) {
+// FindSavedSearchByFeed implements store.EmailStore.
+func (db *DB) FindSavedSearchByFeed(ctx context.Context, feedSecret string) (*model.SavedSearch, error) {
 	var s model.SavedSearch
 	var created sql.NullInt64
-	err := db.R.QueryRowContext(ctx, `SELECT id, user_name, query, created_at FROM saved_searches WHERE id = $1`, id).
-		Scan(&s.ID, &s.User, &s.Query, &created)
+	err := db.R.QueryRowContext(ctx, `SELECT id, user_name, query, created_at, feed_secret FROM saved_searches
+		WHERE feed_secret = $1 AND feed_secret <> ''`, feedSecret).Scan(&s.ID, &s.User, &s.Query, &created, &s.FeedSecret)
 	if isNotFound(err) {
-		return nil, model.Errorf(model.ENOTFOUND, "saved search %d not found", id)
+		return nil, model.Errorf(model.ENOTFOUND, "no such feed")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: saved search: %w", err)
@@ -180,8 +194,10 @@ func (db *DB) DeleteSavedSearch(ctx context.Context, user string, id int64) erro
 // FindDigestSend implements store.EmailStore.
 func (db *DB) FindDigestSend(ctx context.Context, subscriptionID int64, period string) (*store.DigestSend, error) {
 	d := store.DigestSend{SubscriptionID: subscriptionID, Period: period}
-	err := db.W.QueryRowContext(ctx, `SELECT status, message_id, attempts FROM digest_sends WHERE subscription_id = $1 AND period = $2`,
-		subscriptionID, period).Scan(&d.Status, &d.MessageID, &d.Attempts)
+	var lease int64
+	err := db.W.QueryRowContext(ctx, `SELECT status, message_id, attempts, lease_until FROM digest_sends WHERE subscription_id = $1 AND period = $2`,
+		subscriptionID, period).Scan(&d.Status, &d.MessageID, &d.Attempts, &lease)
+	d.LeaseUntil = time.UnixMilli(lease)
 	if isNotFound(err) {
 		return nil, model.Errorf(model.ENOTFOUND, "no send")
 	}
@@ -191,10 +207,35 @@ func (db *DB) FindDigestSend(ctx context.Context, subscriptionID int64, period s
 	return &d, nil
 }
 
+// ClaimDigestSend implements store.EmailStore: one conditional upsert, so
+// of two senders racing for one digest exactly one gets it.
+func (db *DB) ClaimDigestSend(ctx context.Context, d *store.DigestSend) (bool, error) {
+	now := db.Now().UnixMilli()
+	claimed := false
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO digest_sends (subscription_id, period, status, message_id, attempts, updated_at, lease_until)
+			VALUES ($1,$2,'sending',$3,1,$4,$5)
+			ON CONFLICT (subscription_id, period) DO UPDATE SET status = 'sending', message_id = excluded.message_id,
+				attempts = digest_sends.attempts + 1, updated_at = excluded.updated_at, lease_until = excluded.lease_until
+			WHERE digest_sends.status = 'failed' OR (digest_sends.status = 'sending' AND digest_sends.lease_until < $4)
+			RETURNING attempts`, d.SubscriptionID, d.Period, d.MessageID, now, d.LeaseUntil.UnixMilli()).Scan(&d.Attempts)
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: claim digest send: %w", err)
+		}
+		claimed, d.Status = true, store.SendSending
+		return nil
+	})
+	return claimed, err
+}
+
 // SaveDigestSend implements store.EmailStore.
 func (db *DB) SaveDigestSend(ctx context.Context, d *store.DigestSend) error {
-	return db.exec(ctx, "digest send", `INSERT INTO digest_sends (subscription_id, period, status, message_id, attempts, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (subscription_id, period) DO UPDATE SET status = excluded.status,
-		message_id = excluded.message_id, attempts = excluded.attempts, updated_at = excluded.updated_at`,
-		d.SubscriptionID, d.Period, d.Status, d.MessageID, d.Attempts, db.Now().UnixMilli())
+	return db.exec(ctx, "digest send", `INSERT INTO digest_sends (subscription_id, period, status, message_id, attempts, updated_at, lease_until)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (subscription_id, period) DO UPDATE SET status = excluded.status,
+		message_id = excluded.message_id, attempts = excluded.attempts, updated_at = excluded.updated_at,
+		lease_until = excluded.lease_until`,
+		d.SubscriptionID, d.Period, d.Status, d.MessageID, d.Attempts, db.Now().UnixMilli(), d.LeaseUntil.UnixMilli())
 }

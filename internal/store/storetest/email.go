@@ -45,11 +45,11 @@ func testSubscriptions(t *testing.T, s store.Store) {
 	}
 
 	mustAccount(t, s, "ann")
-	id, err := s.CreateSavedSearch(ctx(), "ann", "flow matching")
+	id, err := s.CreateSavedSearch(ctx(), "ann", "flow matching", "feedsecret1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id2, _ := s.CreateSavedSearch(ctx(), "ann", "flow matching"); id2 != id {
+	if id2, _ := s.CreateSavedSearch(ctx(), "ann", "flow matching", "feedsecret1"); id2 != id {
 		t.Error("saving a search twice made two")
 	}
 	list, _ := s.FindSavedSearches(ctx(), "ann")

@@ -30,6 +30,13 @@ func Account(r *http.Request) *model.Account {
 	return nil
 }
 
+// BySession reports whether the request's account comes from a browser
+// session (cookie), not from an API token.
+func BySession(r *http.Request) bool {
+	id, ok := r.Context().Value(ctxKey{}).(*identity)
+	return ok && id.account != nil && id.cookie
+}
+
 // HasSessionCookie reports whether the request carries a session cookie, in
 // which case its pages are personal and must not be cached.
 func HasSessionCookie(r *http.Request) bool {
@@ -62,7 +69,7 @@ func Middleware(accounts *core.Accounts, next http.Handler) http.Handler {
 // SameSite=Lax (not sent on cross-site posts), Secure on HTTPS.
 func SetSession(w http.ResponseWriter, r *http.Request, token string, ttl time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", MaxAge: int(ttl.Seconds())})
+		Secure: IsHTTPS(r), MaxAge: int(ttl.Seconds())})
 }
 
 // ClearSession removes the session cookie.

@@ -2,9 +2,9 @@ package auth
 
 import (
 	"math"
-	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,9 +22,18 @@ type Limit struct {
 // Limits are the rates per action, applied per IP and per account.
 type Limits map[string]Limit
 
-// DefaultLimits are generous for people and tight for scripts.
+// DefaultLimits are generous for people and tight for scripts. Logins are
+// limited per address ("login"), per address and account ("login-pair": a
+// guesser at one address locks only itself out of that account) and per
+// account from everywhere ("login-account", loose, against a guesser with
+// many addresses). "subscribe-address" bounds the confirmation mails one
+// address can be sent, whoever asks.
 var DefaultLimits = Limits{
-	"login":     {Burst: 10, Every: 30 * time.Second},
+	"login":             {Burst: 20, Every: 15 * time.Second},
+	"login-pair":        {Burst: 10, Every: 30 * time.Second},
+	"login-account":     {Burst: 100, Every: 36 * time.Second},
+	"admin":             {Burst: 5, Every: time.Minute},
+	"subscribe-address": {Burst: 2, Every: 10 * time.Minute},
 	"signup":    {Burst: 5, Every: 10 * time.Minute},
 	"vote":      {Burst: 60, Every: 2 * time.Second},
 	"submit":    {Burst: 10, Every: 5 * time.Minute},
@@ -60,8 +69,8 @@ func (lm *Limiter) Allow(action string, keys ...string) (time.Duration, error) {
 	now := time.Now()
 	lm.gc(now)
 	for _, k := range keys {
-		if k == "" {
-			continue
+		if _, v, _ := strings.Cut(k, ":"); k == "" || v == "" {
+			continue // an empty key ("user:") would be one bucket for everyone
 		}
 		e := lm.seen[action+"|"+k]
 		if e == nil {
@@ -94,13 +103,4 @@ func (lm *Limiter) gc(now time.Time) {
 // RetryAfter sets the Retry-After header for a wait.
 func RetryAfter(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(wait, time.Second).Seconds()))))
-}
-
-// ClientIP is the remote address without its port.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

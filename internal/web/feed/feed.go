@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -44,7 +43,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 		handle("GET /feed/daily."+ext, h.daily(ext))
 		handle("GET /feed/search."+ext, h.search(ext))
 	}
-	handle("GET /feed/saved/{file}", h.saved)
+	handle("GET /feed/saved/{file}", h.saved) // {secret}.{ext}
 }
 
 func (h *Handler) daily(ext string) http.HandlerFunc {
@@ -82,15 +81,15 @@ func (h *Handler) search(ext string) http.HandlerFunc {
 	}
 }
 
-// saved serves /feed/saved/{id}.{rss,atom,json}: a saved search's feed.
+// saved serves /feed/saved/{secret}.{rss,atom,json}: a saved search's
+// feed, private to whoever holds its secret URL.
 func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
-	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
-	id, err := strconv.ParseInt(name, 10, 64)
-	if _, ok := Formats[ext]; err != nil || !ok {
+	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if _, ok := Formats[ext]; !ok || secret == "" {
 		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
 		return
 	}
-	s, err := h.Papers.Store.FindSavedSearch(r.Context(), id)
+	s, err := h.Papers.Store.FindSavedSearchByFeed(r.Context(), secret)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -103,13 +102,13 @@ func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
 	base := h.base(r)
 	f := &feeds.Feed{Title: fmt.Sprintf("%s: saved search %q", h.SiteName, s.Query),
 		Link: &feeds.Link{Href: base + "/papers?q=" + urlQuery(s.Query)}, Description: "Papers matching " + s.Query,
-		Id: base + "/feed/saved/" + name + "." + ext}
+		Id: base + "/feed/saved/" + secret + "." + ext}
+	w.Header().Set("X-Robots-Tag", "noindex")
 	h.write(w, r, ext, f, papers, base)
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	response.LogIfInternal(h.Log, r, err)
-	http.Error(w, model.ErrorMessage(err), response.Status(err))
+	http.Error(w, model.ErrorMessage(err), response.Fail(w, r, h.Log, err))
 }
 
 func (h *Handler) base(r *http.Request) string {
@@ -135,6 +134,17 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, ext string, f *f
 		}
 	}
 	f.Created = f.Updated
+	if ext != "json" {
+		// RSS descriptions and Atom's type="html" summaries are read as
+		// HTML: plain text (abstracts, queries) must be escaped for it.
+		if ext == "rss" {
+			f.Description = htmlEscape(f.Description)
+		}
+		for _, it := range f.Items {
+			it.Description = htmlEscape(it.Description)
+		}
+	}
+	cleanFeed(f)
 	var body string
 	var err error
 	switch ext {
@@ -171,9 +181,9 @@ func item(p *model.Paper, base string) *feeds.Item {
 	}
 	meta = append(meta, fmt.Sprintf("%d upvotes", p.Upvotes))
 	content := "<p>" + htmlEscape(strings.Join(meta, " · ")) + "</p>" + latex.Block(p.Summary).HTML +
-		`<p><a href="https://arxiv.org/abs/` + p.ID + `">arXiv</a>`
-	if p.GithubRepo != "" {
-		content += ` · <a href="` + htmlEscape(p.GithubRepo) + `">code</a>`
+		`<p><a href="https://arxiv.org/abs/` + htmlEscape(p.ID) + `">arXiv</a>`
+	if repo := model.WebURL(p.GithubRepo); repo != "" {
+		content += ` · <a href="` + htmlEscape(repo) + `">code</a>`
 	}
 	content += "</p>"
 	it := &feeds.Item{Title: latex.Text(p.Title), Link: &feeds.Link{Href: link}, Id: link,

@@ -27,16 +27,28 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case model.ELIMIT:
 		return http.StatusTooManyRequests
+	case model.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
-// LogIfInternal logs err when it maps to a 5xx and reports whether it did.
-func LogIfInternal(log *slog.Logger, r *http.Request, err error) {
-	if Status(err) >= 500 {
+// RetryAfterUnavailable is how long a client should wait after a 503.
+const RetryAfterUnavailable = "5"
+
+// Fail is the start of every error answer: it logs err when it maps to a
+// 5xx, tells the client when to retry a 503 (a busy database), and returns
+// the status to answer with.
+func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) int {
+	status := Status(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfterUnavailable)
+	}
+	if status >= 500 {
 		log.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Any("error", err))
 	}
+	return status
 }
 
 // JSON writes v as a JSON body with the given status. It encodes into a
@@ -57,8 +69,7 @@ func JSON(w http.ResponseWriter, status int, v any) {
 // JSONError writes {"error": message} with the status of err, in the shape
 // Hugging Face's API uses.
 func JSONError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	LogIfInternal(log, r, err)
-	JSON(w, Status(err), map[string]string{"error": model.ErrorMessage(err)})
+	JSON(w, Fail(w, r, log, err), map[string]string{"error": model.ErrorMessage(err)})
 }
 
 // Bytes writes a ready body with its content type.

@@ -3,8 +3,10 @@ package ui
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store"
 	"github.com/quire/quire/internal/web/auth"
@@ -44,9 +46,16 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, view, title strin
 	h.render(w, r, view, page{Title: title, Status: status, Data: d})
 }
 
-// limited answers 429 with Retry-After when action is over its rate.
+// limited answers 429 with Retry-After when action is over its rate for
+// the client's address or for the account (when user is not empty).
 func (h *Handler) limited(w http.ResponseWriter, r *http.Request, action, user string) bool {
-	wait, err := h.Limiter.Allow(action, "ip:"+auth.ClientIP(r), "user:"+user)
+	return h.over(w, r, action, auth.IPKey(r), "user:"+strings.ToLower(user))
+}
+
+// over takes one token of action from each key's bucket, answering 429
+// when one is empty.
+func (h *Handler) over(w http.ResponseWriter, r *http.Request, action string, keys ...string) bool {
+	wait, err := h.Limiter.Allow(action, keys...)
 	if err == nil {
 		return false
 	}
@@ -56,10 +65,15 @@ func (h *Handler) limited(w http.ResponseWriter, r *http.Request, action, user s
 }
 
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
+	// The address first, before the body is even parsed; then the name, so
+	// that one name cannot be raced for from many addresses.
 	if h.limited(w, r, "signup", "") {
 		return
 	}
 	name, email := r.PostFormValue("username"), r.PostFormValue("email")
+	if h.over(w, r, "signup", "name:"+strings.ToLower(strings.TrimSpace(name))) {
+		return
+	}
 	d := &formData{Values: map[string]string{"username": name, "email": email}}
 	if _, err := h.Accounts.Signup(r.Context(), name, email, r.PostFormValue("password"), ""); err != nil {
 		d.Error = model.ErrorMessage(err)
@@ -76,8 +90,12 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	if h.limited(w, r, "login", "") {
+		return
+	}
 	login := r.PostFormValue("username")
-	if h.limited(w, r, "login", login) {
+	key := h.Accounts.LimitKey(r.Context(), login)
+	if h.over(w, r, "login-pair", auth.IPKey(r)+"|"+key) || h.over(w, r, "login-account", key) {
 		return
 	}
 	_, token, err := h.Accounts.Login(r.Context(), login, r.PostFormValue("password"))
@@ -89,11 +107,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		_ = h.Accounts.Logout(r.Context(), old) // rotate: the pre-login session ends
 	}
 	auth.SetSession(w, r, token, SessionTTL)
-	next := r.PostFormValue("next")
-	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +116,20 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	auth.ClearSession(w)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// needSession is needLogin for managing the account itself (password,
+// tokens): an API token may not do it.
+func (h *Handler) needSession(w http.ResponseWriter, r *http.Request) *model.Account {
+	a := h.needLogin(w, r)
+	if a == nil {
+		return nil
+	}
+	if err := core.CanManageAccount(a, auth.BySession(r)); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	return a
 }
 
 // needLogin redirects anonymous visitors to the login page.
@@ -144,7 +172,7 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, a *mode
 }
 
 func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
+	a := h.needSession(w, r)
 	if a == nil || h.limited(w, r, "login", a.Name) {
 		return
 	}
@@ -158,7 +186,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
+	a := h.needSession(w, r)
 	if a == nil {
 		return
 	}
@@ -171,7 +199,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) deleteToken(w http.ResponseWriter, r *http.Request) {
-	a := h.needLogin(w, r)
+	a := h.needSession(w, r)
 	if a == nil {
 		return
 	}

@@ -37,8 +37,8 @@ func (h *Handler) communityRoutes(handle func(string, http.HandlerFunc)) {
 // back redirects to the page the form was on, or to fallback.
 func back(w http.ResponseWriter, r *http.Request, fallback string) {
 	to := r.PostFormValue("back")
-	if to == "" || to[0] != '/' || (len(to) > 1 && (to[1] == '/' || to[1] == '\\')) {
-		to = fallback
+	if !isLocalPath(to) {
+		to = LocalPath(fallback)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

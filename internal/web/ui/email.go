@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/web/auth"
@@ -32,6 +33,16 @@ func (h *Handler) notice(w http.ResponseWriter, r *http.Request, status int, n n
 	h.render(w, r, "notice", page{Title: n.Heading, Status: status, Data: &n})
 }
 
+// noticeErr is the notice of a failed action, logged when it is the
+// server's fault (5xx), like every other error path.
+func (h *Handler) noticeErr(w http.ResponseWriter, r *http.Request, heading string, err error) {
+	status := response.Fail(w, r, h.Log, err)
+	if status >= 500 {
+		heading = "Something went wrong"
+	}
+	h.notice(w, r, status, notice{Heading: heading, Message: model.ErrorMessage(err)})
+}
+
 func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) {
 	if h.limited(w, r, "subscribe", "") {
 		return
@@ -41,10 +52,12 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) {
 		user = a.Name
 	}
 	email := r.PostFormValue("email")
+	if h.over(w, r, "subscribe-address", "email:"+strings.ToLower(strings.TrimSpace(email))) {
+		return
+	}
 	_, err := h.Subs.Subscribe(r.Context(), email, r.PostFormValue("frequency"), user)
 	if err != nil {
-		response.LogIfInternal(h.Log, r, err)
-		h.notice(w, r, response.Status(err), notice{Heading: "Could not subscribe", Message: model.ErrorMessage(err)})
+		h.noticeErr(w, r, "Could not subscribe", err)
 		return
 	}
 	h.notice(w, r, http.StatusOK, notice{Heading: "Check your inbox",
@@ -54,7 +67,7 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 	sub, err := h.Subs.Confirm(r.Context(), r.URL.Query().Get("t"))
 	if err != nil {
-		h.notice(w, r, response.Status(err), notice{Heading: "Link not valid", Message: model.ErrorMessage(err)})
+		h.noticeErr(w, r, "Link not valid", err)
 		return
 	}
 	h.notice(w, r, http.StatusOK, notice{Heading: "You are subscribed",
@@ -74,7 +87,7 @@ func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		token = r.PostFormValue("t")
 	}
 	if err := h.Subs.Unsubscribe(r.Context(), token); err != nil {
-		h.notice(w, r, response.Status(err), notice{Heading: "Link not valid", Message: model.ErrorMessage(err)})
+		h.noticeErr(w, r, "Link not valid", err)
 		return
 	}
 	h.notice(w, r, http.StatusOK, notice{Heading: "Unsubscribed", Message: "You will get no more digests. You can subscribe again at any time."})
@@ -112,12 +125,7 @@ func (h *Handler) saveSearch(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	q := r.PostFormValue("q")
-	if q == "" || len(q) > 250 {
-		h.fail(w, r, model.Errorf(model.EINVALID, "a saved search has 1 to 250 characters"))
-		return
-	}
-	if _, err := h.Papers.Store.CreateSavedSearch(r.Context(), a.Name, q); err != nil {
+	if _, err := h.Subs.SaveSearch(r.Context(), a.Name, r.PostFormValue("q")); err != nil {
 		h.fail(w, r, err)
 		return
 	}

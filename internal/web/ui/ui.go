@@ -109,8 +109,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p 
 
 // fail renders the error page with the status that err maps to.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	response.LogIfInternal(h.Log, r, err)
-	status := response.Status(err)
+	status := response.Fail(w, r, h.Log, err)
 	if status == http.StatusUnauthorized {
 		http.Redirect(w, r, "/login?next="+queryEscape(r.URL.Path), http.StatusSeeOther)
 		return
