@@ -211,7 +211,9 @@ var errAlreadySent = errors.New("already sent")
 // sender died, the digest is still owed, so Run comes back to it.
 type heldError struct{ until time.Time }
 
-func (e *heldError) Error() string { return "claimed by another sender until " + e.until.Format(time.RFC3339) }
+func (e *heldError) Error() string {
+	return "claimed by another sender until " + e.until.Format(time.RFC3339)
+}
 
 func (s *Sender) sendOne(ctx context.Context, sub *model.Subscription, date model.Date, key string, top []*model.Paper, rc *runCache) error {
 	d, err := s.build(ctx, sub, date, top, rc)

@@ -19,7 +19,7 @@ const (
 	// EUNAVAILABLE: the database is busy, full, read-only or unreachable
 	// for now; the same request can succeed later (503 with Retry-After).
 	EUNAVAILABLE = "unavailable"
-	EINTERNAL  = "internal"     // anything else; details are logged, not shown
+	EINTERNAL    = "internal" // anything else; details are logged, not shown
 )
 
 // Error is an application error with a code and a message that is safe to show

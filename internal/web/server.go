@@ -50,9 +50,9 @@ type Options struct {
 	MetricsAllow []netip.Prefix
 	MetricsToken string
 	// Ready checks that the database takes writes (/readyz).
-	Ready func(ctx context.Context) error
-	Jobs       ui.Jobs
-	ArxivSets  []string
+	Ready     func(ctx context.Context) error
+	Jobs      ui.Jobs
+	ArxivSets []string
 }
 
 // Server is the HTTP handler of quire.

@@ -34,11 +34,11 @@ var DefaultLimits = Limits{
 	"login-account":     {Burst: 100, Every: 36 * time.Second},
 	"admin":             {Burst: 5, Every: time.Minute},
 	"subscribe-address": {Burst: 2, Every: 10 * time.Minute},
-	"signup":    {Burst: 5, Every: 10 * time.Minute},
-	"vote":      {Burst: 60, Every: 2 * time.Second},
-	"submit":    {Burst: 10, Every: 5 * time.Minute},
-	"comment":   {Burst: 10, Every: 30 * time.Second},
-	"subscribe": {Burst: 5, Every: 10 * time.Minute},
+	"signup":            {Burst: 5, Every: 10 * time.Minute},
+	"vote":              {Burst: 60, Every: 2 * time.Second},
+	"submit":            {Burst: 10, Every: 5 * time.Minute},
+	"comment":           {Burst: 10, Every: 30 * time.Second},
+	"subscribe":         {Burst: 5, Every: 10 * time.Minute},
 }
 
 // Limiter keeps a token bucket per (action, key).
