@@ -35,6 +35,11 @@ func newTestServer(t testing.TB, cacheBytes int, paths ...string) *testServer {
 }
 
 func newServerWithRules(t testing.TB, cacheBytes int, rules core.SubmitRules, paths ...string) *testServer {
+	return newServerWith(t, func(o *web.Options) { o.CacheBytes, o.Community.Rules = cacheBytes, rules }, paths...)
+}
+
+// newServerWith builds the test server with mod applied to its options.
+func newServerWith(t testing.TB, mod func(*web.Options), paths ...string) *testServer {
 	t.Helper()
 	db := sqlitetest.MustOpen(t)
 	ctx := context.Background()
@@ -50,14 +55,17 @@ func newServerWithRules(t testing.TB, cacheBytes int, rules core.SubmitRules, pa
 	ix := search.New(db)
 	papers := &core.Papers{Store: db, Search: ix, Log: quiet, Now: time.Now}
 	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: time.Hour}
-	community := &core.Community{Store: db, Rules: rules, Now: time.Now}
+	community := &core.Community{Store: db, Rules: core.DefaultSubmitRules, Now: time.Now}
 	signer := digest.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
 	site := digest.Site{Name: "quire", BaseURL: "https://papers.example.org", From: "quire <digest@papers.example.org>"}
 	subs := &digest.Subscriptions{Store: db, Signer: signer, Site: site, Now: time.Now}
 	sender := &digest.Sender{Store: db, Papers: papers, Signer: signer, Site: site, Log: quiet}
-	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
-		Subscriptions: subs, Digests: sender,
-		BaseURL: "https://papers.example.org", CacheBytes: cacheBytes, Limits: testLimits})
+	opts := web.Options{Papers: papers, Accounts: accounts, Community: community, Log: quiet, SiteName: "quire",
+		Subscriptions: subs, Digests: sender, BaseURL: "https://papers.example.org", Limits: testLimits, Ready: db.Ready}
+	if mod != nil {
+		mod(&opts)
+	}
+	srv, err := web.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

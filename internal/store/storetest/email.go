@@ -14,7 +14,7 @@ func testSubscriptions(t *testing.T, s store.Store) {
 	}
 	again, _ := s.CreateSubscription(ctx(), &model.Subscription{Email: "ann@example.org", Frequency: model.Weekly})
 	eq(t, "same row", again.ID, sub.ID)
-	eq(t, "frequency updated", again.Frequency, model.Weekly)
+	eq(t, "frequency updated while pending", again.Frequency, model.Weekly)
 	if err := s.SetSubscriptionStatus(ctx(), sub.ID, model.SubActive); err != nil {
 		t.Fatal(err)
 	}

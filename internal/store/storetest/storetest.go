@@ -43,6 +43,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Comments", testComments},
 		{"Curation", testCuration},
 		{"Subscriptions", testSubscriptions},
+		{"AccountNamesIgnoreCase", testAccountNamesIgnoreCase},
+		{"SubscriptionChangeWaits", testSubscriptionChangeWaits},
+		{"DigestClaims", testDigestClaims},
+		{"SavedSearchFeeds", testSavedSearchFeeds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

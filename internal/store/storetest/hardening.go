@@ -1,0 +1,150 @@
+package storetest
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+// Account names are one namespace whatever their case, also under a race.
+func testAccountNamesIgnoreCase(t *testing.T, s store.Store) {
+	mustAccount(t, s, "alice")
+	upper := account("ALICE")
+	upper.Email = "other@example.org"
+	if err := s.CreateAccount(ctx(), upper); model.ErrorCode(err) != model.ECONFLICT {
+		t.Errorf("ALICE beside alice: %v, want a conflict", err)
+	}
+	if a, err := s.FindAccount(ctx(), "Alice"); err != nil || a.Name != "alice" {
+		t.Errorf("find Alice: %+v %v", a, err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			a := account([]string{"carol", "Carol", "CAROL", "caroL"}[i%4])
+			a.Email = "carol" + string(rune('a'+i)) + "@example.org"
+			errs[i] = s.CreateAccount(ctx(), a)
+		}(i)
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch model.ErrorCode(err) {
+		case "":
+			ok++
+		case model.ECONFLICT:
+		default:
+			t.Errorf("racing sign-up: %v (want a conflict, never driver text)", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of 8 racing sign-ups for one name succeeded, want 1", ok)
+	}
+}
+
+// Re-subscribing a confirmed address changes nothing until it confirms.
+func testSubscriptionChangeWaits(t *testing.T, s store.Store) {
+	mustAccount(t, s, "mallory")
+	sub, err := s.CreateSubscription(ctx(), &model.Subscription{Email: "victim@example.org", Frequency: model.Daily})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSubscriptionStatus(ctx(), sub.ID, model.SubActive); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.CreateSubscription(ctx(), &model.Subscription{Email: "Victim@example.org", Frequency: model.Weekly, User: "mallory"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Frequency != model.Daily || again.User != "" || again.Status != model.SubActive ||
+		again.PendingFrequency != model.Weekly || again.PendingUser != "mallory" {
+		t.Fatalf("an unconfirmed request changed an active subscription: %+v", again)
+	}
+	daily, _ := s.ActiveSubscriptions(ctx(), model.Daily, 0, 10)
+	if len(daily) != 1 {
+		t.Errorf("the victim's daily digest stopped: %+v", daily)
+	}
+	// The address confirms: now the change applies.
+	if err := s.SetSubscriptionStatus(ctx(), sub.ID, model.SubActive); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.FindSubscription(ctx(), sub.ID)
+	if got.Frequency != model.Weekly || got.User != "mallory" || got.PendingFrequency != "" {
+		t.Errorf("after confirmation: %+v", got)
+	}
+}
+
+// Of many senders claiming one digest, one gets it; a dead sender's claim
+// is taken over after its lease; a sent digest is never claimed again.
+func testDigestClaims(t *testing.T, s store.Store) {
+	sub, err := s.CreateSubscription(ctx(), &model.Subscription{Email: "reader@example.org", Frequency: model.Daily})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := func(lease time.Duration) (bool, *store.DigestSend) {
+		d := &store.DigestSend{SubscriptionID: sub.ID, Period: "daily:2026-11-30", MessageID: "<m@q>", LeaseUntil: time.Now().Add(lease)}
+		ok, err := s.ClaimDigestSend(ctx(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok, d
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, _ := claim(time.Hour); ok {
+				mu.Lock()
+				won++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if won != 1 {
+		t.Fatalf("%d of 8 racing senders claimed one digest, want 1", won)
+	}
+	// A claim whose lease ran out (its sender died) is taken over.
+	_ = s.SaveDigestSend(ctx(), &store.DigestSend{SubscriptionID: sub.ID, Period: "daily:2026-11-30", Status: store.SendSending,
+		MessageID: "<m@q>", Attempts: 1, LeaseUntil: time.Now().Add(-time.Second)})
+	ok, d := claim(time.Hour)
+	if !ok || d.Attempts != 2 {
+		t.Errorf("take-over of an expired claim: %v, attempts %d", ok, d.Attempts)
+	}
+	d.Status = store.SendSent
+	if err := s.SaveDigestSend(ctx(), d); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := claim(-time.Hour); ok {
+		t.Error("a sent digest was claimed again")
+	}
+}
+
+// A saved search's feed is found by its secret only.
+func testSavedSearchFeeds(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ann")
+	id, err := s.CreateSavedSearch(ctx(), "ann", "diffusion", "secret-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.CreateSavedSearch(ctx(), "ann", "diffusion", "secret-b"); again != id {
+		t.Error("saving again made another search")
+	}
+	got, err := s.FindSavedSearchByFeed(ctx(), "secret-a")
+	if err != nil || got.ID != id || got.Query != "diffusion" {
+		t.Errorf("by feed secret: %+v %v (saving again must keep the first secret)", got, err)
+	}
+	for _, bad := range []string{"", "secret-b", "1"} {
+		if _, err := s.FindSavedSearchByFeed(ctx(), bad); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("feed %q: %v", bad, err)
+		}
+	}
+}
