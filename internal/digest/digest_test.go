@@ -2,9 +2,11 @@ package digest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,5 +186,55 @@ func TestSMTPDownIsRetriedAndResumed(t *testing.T) {
 	}
 	if total, _ := mp.Messages(t, 10); total != 1 {
 		t.Errorf("%d messages", total)
+	}
+}
+
+// Defect 7: two senders for one period (two `quire digest send`, or two
+// replicas) deliver every digest once between them, and a preview while
+// they run shares none of their state (the race detector checks that).
+func TestConcurrentSendersDeliverOnce(t *testing.T) {
+	mp := testutil.StartMailpit(t)
+	db, a := setup(t, "smtp://"+mp.SMTP)
+	const n = 300
+	for i := 0; i < n; i++ {
+		subscribe(t, db, fmt.Sprintf("r%03d@example.org", i), model.Daily, "")
+	}
+	b := *a // a second sender with its own SMTP connection
+	m, err := mail.NewSMTP("smtp://"+mp.SMTP, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	b.Mailer = m
+	var wg sync.WaitGroup
+	results := make([]*digest.RunResult, 2)
+	for i, s := range []*digest.Sender{a, &b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := s.Run(context.Background(), model.Daily, sendDate)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		}()
+	}
+	sub, _ := db.FindSubscriptionByEmail(context.Background(), "r000@example.org")
+	for i := 0; i < 5; i++ {
+		if _, err := a.Preview(context.Background(), sub); err != nil {
+			t.Error(err)
+		}
+	}
+	wg.Wait()
+	total, msgs := mp.Messages(t, 2*n)
+	ids := map[string]bool{}
+	for _, msg := range msgs {
+		ids[msg.MessageID] = true
+	}
+	if total != n || len(ids) != n {
+		t.Fatalf("mailpit holds %d messages (%d distinct) from two senders, want %d", total, len(ids), n)
+	}
+	if results[0] == nil || results[1] == nil || results[0].Sent+results[1].Sent != n {
+		t.Errorf("runs: %+v %+v", results[0], results[1])
 	}
 }

@@ -152,13 +152,14 @@ func (s *Sender) Run(ctx context.Context, frequency string, date model.Date) (*R
 			}
 		}
 	}
-	// Digests another sender claimed and had not sent: wait out their
-	// leases, then take over those still unsent (that sender died).
+	// Digests another sender claimed and had not sent: look again every
+	// second (most are sent by then) and take over those whose lease ran
+	// out unsent (that sender died).
 	for len(held) > 0 {
 		select {
 		case <-ctx.Done():
 			return res, ctx.Err()
-		case <-time.After(time.Until(until) + 100*time.Millisecond):
+		case <-time.After(min(time.Second, time.Until(until)+10*time.Millisecond)):
 		}
 		again := held
 		held, until = nil, time.Time{}
