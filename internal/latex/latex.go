@@ -9,6 +9,7 @@ package latex
 import (
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,6 +58,12 @@ type renderer struct {
 	groups    [][]string // closing tags opened by font switches, per { group
 	space     bool       // a space is pending (collapsed white space)
 	plain     bool       // render math as plain text (for Text)
+	// groupStart: nothing written since an argument group opened, so a
+	// space there is dropped, as at the start of the text.
+	groupStart bool
+
+	opens, ends []int32 // each '{' of src and the index past its '}' (-1: never closed), built once
+	braces      bool
 }
 
 // textStyles are argument-taking text commands and the HTML they become.
@@ -111,11 +118,41 @@ func (r *renderer) emit(s string) {
 	if s == "" {
 		return
 	}
-	if r.space && r.out.Len() > 0 {
+	if r.space && r.out.Len() > 0 && !r.groupStart {
 		r.out.WriteByte(' ')
 	}
-	r.space = false
+	r.space, r.groupStart = false, false
 	r.out.WriteString(s)
+}
+
+// groupEnd returns the index just past the '}' that closes the '{' at
+// src[open], skipping escaped braces, or -1 when it is never closed. The
+// braces are matched once for the whole text (one pass with a stack), so
+// asking at every level of a deep nesting stays linear.
+func (r *renderer) groupEnd(open int) int {
+	if !r.braces {
+		r.braces = true
+		var stack []int
+		for j := 0; j < len(r.src); j++ {
+			switch r.src[j] {
+			case '\\':
+				j++
+			case '{':
+				stack = append(stack, len(r.opens))
+				r.opens, r.ends = append(r.opens, int32(j)), append(r.ends, -1)
+			case '}':
+				if n := len(stack); n > 0 {
+					r.ends[stack[n-1]] = int32(j + 1)
+					stack = stack[:n-1]
+				}
+			}
+		}
+	}
+	k, found := slices.BinarySearch(r.opens, int32(open))
+	if !found {
+		return groupEnd(r.src, open)
+	}
+	return int(r.ends[k])
 }
 
 func (r *renderer) closeGroup() {
@@ -183,11 +220,8 @@ func (r *renderer) backslash() {
 		r.emit(html.EscapeString(s))
 		return
 	}
-	if tags, ok := textStyles[name]; ok {
-		if arg, ok := r.group(); ok {
-			r.emitNested(tags[0], arg, tags[1])
-			return
-		}
+	if tags, ok := textStyles[name]; ok && r.openGroup(tags[0], tags[1]) {
+		return
 	}
 	if tags, ok := textSwitches[name]; ok && len(r.groups) > 0 {
 		r.skipSpaces() // TeX ignores spaces after a control word
@@ -218,8 +252,7 @@ func (r *renderer) backslash() {
 			return
 		}
 	case "footnote":
-		if arg, ok := r.group(); ok {
-			r.emitNested(" (", arg, ")")
+		if r.openGroup(" (", ")") {
 			return
 		}
 	}
@@ -233,12 +266,24 @@ func (r *renderer) backslash() {
 	r.fallback(r.src[start:r.pos])
 }
 
-// emitNested renders inner TeX between two pieces of HTML.
-func (r *renderer) emitNested(open, inner, closing string) {
-	sub := &renderer{src: inner, plain: r.plain}
-	sub.run()
-	r.emit(open + sub.out.String() + closing)
-	r.fallbacks = append(r.fallbacks, sub.fallbacks...)
+// openGroup starts a {…} argument wrapped in two pieces of HTML: open is
+// written now and closing when the group ends, as font switches do. The
+// argument is rendered in the same pass, not by a nested renderer, so
+// nesting costs nothing (40,000 nested \textbf{ were quadratic that way).
+// It reports false, consuming nothing, when no closed group follows.
+func (r *renderer) openGroup(open, closing string) bool {
+	i := r.pos
+	for i < len(r.src) && (r.src[i] == ' ' || r.src[i] == '\n') {
+		i++
+	}
+	if i >= len(r.src) || r.src[i] != '{' || r.groupEnd(i) < 0 {
+		return false
+	}
+	r.emit(open)
+	r.pos = i + 1
+	r.groups = append(r.groups, []string{closing})
+	r.groupStart = true
+	return true
 }
 
 func (r *renderer) skipSpaces() {
@@ -262,7 +307,7 @@ func (r *renderer) group() (string, bool) {
 	if i >= len(r.src) || r.src[i] != '{' {
 		return "", false
 	}
-	end := groupEnd(r.src, i)
+	end := r.groupEnd(i)
 	if end < 0 {
 		return "", false
 	}

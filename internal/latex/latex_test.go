@@ -2,6 +2,7 @@ package latex
 
 import (
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -166,5 +167,32 @@ func TestAccents(t *testing.T) {
 		if got := Accents(in); got != want {
 			t.Errorf("Accents(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Deep nesting renders every level once, closed in order (it used to be
+// rendered by a nested renderer per level: quadratic; see the benchmark).
+func TestDeepNesting(t *testing.T) {
+	const n = 40000
+	out := Inline(strings.Repeat(`\textbf{`, n) + "x" + strings.Repeat("}", n)).HTML
+	if strings.Count(out, "<b>") != n || strings.Count(out, "</b>") != n || !strings.Contains(out, "<b>x</b>") {
+		t.Errorf("40,000 nested \\textbf: %d <b>, %d </b>", strings.Count(out, "<b>"), strings.Count(out, "</b>"))
+	}
+	// Unclosed arguments stay visible source, as before.
+	if got := Inline(`\textbf{open \emph{x}`).HTML; !strings.Contains(got, `\textbf`) || !strings.Contains(got, "<em>x</em>") {
+		t.Errorf("unclosed: %q", got)
+	}
+}
+
+// BenchmarkNesting shows linear cost in the nesting depth: ns/op grows
+// with n, not n².
+func BenchmarkNesting(b *testing.B) {
+	for _, n := range []int{1000, 10000, 40000} {
+		src := strings.Repeat(`\textbf{`, n) + "x" + strings.Repeat("}", n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				Inline(src)
+			}
+		})
 	}
 }
