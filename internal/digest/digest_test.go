@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -236,5 +238,58 @@ func TestConcurrentSendersDeliverOnce(t *testing.T) {
 	}
 	if results[0] == nil || results[1] == nil || results[0].Sent+results[1].Sent != n {
 		t.Errorf("runs: %+v %+v", results[0], results[1])
+	}
+}
+
+// Defect 11: a 0-byte secret.key (left by a full disk) no longer blocks
+// every start, a short one is a clear error, and racing first starts agree.
+func TestSignerKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "secret.key"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s1, err := digest.LoadSigner(dir)
+	if err != nil {
+		t.Fatalf("start over an empty key file: %v", err)
+	}
+	s2, err := digest.LoadSigner(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := s1.Sign(digest.PurposeConfirm, 7, time.Time{})
+	if id, err := s2.Verify(digest.PurposeConfirm, tok, time.Now()); err != nil || id != 7 {
+		t.Errorf("second start does not read the key the first wrote: %v", err)
+	}
+	short := t.TempDir()
+	_ = os.WriteFile(filepath.Join(short, "secret.key"), []byte("short"), 0o600)
+	if _, err := digest.LoadSigner(short); err == nil || !strings.Contains(err.Error(), "5 bytes") {
+		t.Errorf("short key: %v", err)
+	}
+	race := t.TempDir()
+	signers := make([]*digest.Signer, 8)
+	var wg sync.WaitGroup
+	for i := range signers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := digest.LoadSigner(race)
+			if err != nil {
+				t.Error(err)
+			}
+			signers[i] = s
+		}()
+	}
+	wg.Wait()
+	tok = signers[0].Sign(digest.PurposeConfirm, 9, time.Time{})
+	for _, s := range signers {
+		if s == nil {
+			continue
+		}
+		if _, err := s.Verify(digest.PurposeConfirm, tok, time.Now()); err != nil {
+			t.Error("racing first starts ended with different keys")
+		}
+	}
+	if entries, _ := os.ReadDir(race); len(entries) != 1 {
+		t.Errorf("%d files left in the data directory, want secret.key only", len(entries))
 	}
 }

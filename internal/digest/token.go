@@ -34,23 +34,58 @@ type Signer struct{ key []byte }
 func LoadSigner(dir string) (*Signer, error) {
 	path := filepath.Join(dir, "secret.key")
 	key, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
+	// An empty file never held a key (nothing was signed with it): it is
+	// what a crash or a full disk left behind before writes were atomic.
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(key) == 0) {
+		if key, err = createKey(dir, path); err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, key, 0o600); err != nil {
-			return nil, fmt.Errorf("digest: write %s: %w", path, err)
-		}
-		return &Signer{key: key}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("digest: read key %s: %w", path, err)
 	}
-	if err != nil || len(key) < 32 {
-		return nil, fmt.Errorf("digest: read key %s: %v", path, err)
+	if len(key) < 32 {
+		return nil, fmt.Errorf("digest: key %s has %d bytes, want 32 or more (delete it to make a new one; links already mailed stop working)", path, len(key))
 	}
 	return &Signer{key: key}, nil
+}
+
+// createKey writes a new random key so that path either does not exist or
+// holds a whole key: written and synced under a temporary name, then
+// linked into place, which fails when another process got there first (its
+// key is then the one).
+func createKey(dir, path string) ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(dir, ".secret.key-*")
+	if err != nil {
+		return nil, fmt.Errorf("digest: write key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(key) // CreateTemp made it 0600
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("digest: write key %s: %w", tmp.Name(), err)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		_ = os.Remove(path) // the empty leftover
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return os.ReadFile(path)
+		}
+		return nil, fmt.Errorf("digest: install key %s: %w", path, err)
+	}
+	return key, nil
 }
 
 // NewSigner uses key directly (tests).
