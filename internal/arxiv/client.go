@@ -35,8 +35,22 @@ type Client struct {
 	// Sleep waits or returns ctx's error; tests replace it to record waits.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	mu   sync.Mutex
+	// turn is held by the one request in flight (arXiv's one-connection
+	// rule); a channel, not a mutex, so that a waiting request gives up
+	// when its context ends instead of queueing behind a long harvest.
+	turn chan struct{}
+	once sync.Once
 	last time.Time
+}
+
+func (c *Client) acquire(ctx context.Context) error {
+	c.once.Do(func() { c.turn = make(chan struct{}, 1) })
+	select {
+	case c.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the arXiv connection: %w", ctx.Err())
+	}
 }
 
 // NewClient returns a client with arXiv's rules and a descriptive
@@ -72,8 +86,10 @@ func (e *HTTPError) Error() string { return fmt.Sprintf("GET %s: HTTP %d", e.URL
 
 // Get fetches url and returns the body of a 2xx answer.
 func (c *Client) Get(ctx context.Context, url string) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-c.turn }()
 	backoff := c.Interval
 	var lastErr error
 	for attempt := 0; attempt <= c.MaxRetries; attempt++ {
@@ -82,7 +98,7 @@ func (c *Client) Get(ctx context.Context, url string) ([]byte, error) {
 				return nil, err
 			}
 		}
-		body, retryAfter, err := c.once(ctx, url)
+		body, retryAfter, err := c.do(ctx, url)
 		c.last = time.Now()
 		if err == nil {
 			return body, nil
@@ -112,9 +128,9 @@ func (c *Client) Get(ctx context.Context, url string) ([]byte, error) {
 	return nil, fmt.Errorf("giving up after %d attempts: %w", c.MaxRetries+1, lastErr)
 }
 
-// once does one request; retryAfter > 0 when the answer was 503 with a
+// do does one request; retryAfter > 0 when the answer was 503 with a
 // Retry-After header.
-func (c *Client) once(ctx context.Context, url string) (body []byte, retryAfter time.Duration, err error) {
+func (c *Client) do(ctx context.Context, url string) (body []byte, retryAfter time.Duration, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, 0, err

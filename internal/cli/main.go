@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/quire/quire/internal/config"
@@ -39,6 +40,7 @@ type Main struct {
 	ln      net.Listener
 	stop    context.CancelFunc
 	done    chan struct{}
+	bg      sync.WaitGroup // the goroutines Run starts; Close waits for them
 	gcTuned bool
 }
 
@@ -110,9 +112,9 @@ func (m *Main) Run(ctx context.Context) error {
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	bg, stop := context.WithCancel(context.Background())
 	m.stop = stop
-	go m.followStore(bg)
+	m.bg.Go(func() { m.followStore(bg) })
 	if m.Config.EmbedURL != "" {
-		go m.Index.RunRemote(bg, 2*time.Second)
+		m.bg.Go(func() { m.Index.RunRemote(bg, 2*time.Second) })
 	}
 	m.Jobs.Start(bg)
 	go func() {
@@ -219,6 +221,7 @@ func (m *Main) Close() error {
 	if m.Jobs != nil {
 		m.Jobs.Wait() // a harvest in progress stops at its next request
 	}
+	m.bg.Wait() // the index follower and the embeddings worker
 	if m.Index != nil {
 		persistIndex(m.Config, m.Index, m.Log, 0)
 	}

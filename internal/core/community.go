@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -51,6 +52,9 @@ func (c *Community) Vote(ctx context.Context, a *model.Account, rawID string, on
 	return c.Store.FindPaperByID(ctx, id)
 }
 
+// FetchTimeout bounds the arXiv fetch of a submission.
+const FetchTimeout = 20 * time.Second
+
 // Submit puts a paper on today's daily list, fetching it from arXiv first
 // when it is not stored.
 func (c *Community) Submit(ctx context.Context, a *model.Account, rawID, org string) (*model.Paper, error) {
@@ -75,7 +79,15 @@ func (c *Community) Submit(ctx context.Context, a *model.Account, rawID, org str
 	}
 	p, err := c.Store.FindPaperByID(ctx, id)
 	if model.ErrorCode(err) == model.ENOTFOUND && c.Fetch != nil {
-		if ferr := c.Fetch(ctx, id); ferr != nil {
+		// Someone waits for this answer: arXiv gets FetchTimeout, not the
+		// minutes its backoff would take while it is down.
+		fctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+		ferr := c.Fetch(fctx, id)
+		cancel()
+		if ferr != nil {
+			if errors.Is(ferr, context.DeadlineExceeded) && ctx.Err() == nil {
+				return nil, errors.Join(model.Errorf(model.EUNAVAILABLE, "arXiv did not answer within %d s; try again later", int(FetchTimeout.Seconds())), ferr)
+			}
 			return nil, fmt.Errorf("fetch %s from arXiv: %w", id, ferr)
 		}
 		p, err = c.Store.FindPaperByID(ctx, id)
