@@ -30,6 +30,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server", runServe},
 		{"config", "print the effective configuration of serve (flags and QUIRE_* variables), secrets masked", runConfig},
+		{"backup", "write a consistent copy of a running instance (database and signing key): backup [--data DIR] FILE", runBackup},
+		{"restore", "restore a backup into an empty data directory: restore FILE --data DIR", runRestore},
 		{"migrate", "apply pending database migrations and exit", runMigrate},
 		{"ingest", "import papers: ingest hf|oai|arxiv|kaggle …", runIngest},
 		{"user", "manage accounts: user add NAME --email E [--admin], user passwd NAME", runUser},

@@ -176,3 +176,25 @@ func (d *dialect) UniqueViolation(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
+
+// VacuumInto writes a consistent copy of the database to path (which must
+// not exist) while other connections and processes keep writing: one read
+// transaction, so the copy holds exactly the commits before it started.
+func VacuumInto(ctx context.Context, db *sqlstore.DB, path string) error {
+	if _, err := db.W.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("sqlite: copy to %s: %w", path, err)
+	}
+	return nil
+}
+
+// CheckIntegrity runs SQLite's integrity check.
+func CheckIntegrity(ctx context.Context, db *sqlstore.DB) error {
+	var res string
+	if err := db.R.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("sqlite: integrity check: %s", res)
+	}
+	return nil
+}
