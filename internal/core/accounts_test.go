@@ -34,8 +34,22 @@ func TestLoginDoesNotRevealAccounts(t *testing.T) {
 	if err != nil || acct.Name != "ann" {
 		t.Fatalf("authenticate: %v", err)
 	}
+	apiToken, err := a.CreateToken(ctx, "ann", "script")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.ChangePassword(ctx, acct, "password-ann", "brand-new-password"); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, apiToken); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("an API token survived a password change: %v", err)
+	}
+	// One account whatever the case of its name.
+	if _, err := a.Signup(ctx, "ANN", "ann2@example.org", "password-ann", ""); model.ErrorCode(err) != model.ECONFLICT {
+		t.Errorf("ANN beside ann: %v", err)
+	}
+	if _, _, err := a.Login(ctx, " ANN ", "brand-new-password"); err != nil {
+		t.Errorf("login as ANN: %v", err)
 	}
 	if _, err := a.Authenticate(ctx, tok2); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Errorf("old session survived a password change: %v", err)

@@ -47,6 +47,14 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{"moderator-only action by member", requireModerator(member), model.EFORBIDDEN},
 		{"admin-only action by moderator", requireAdmin(mod), model.EFORBIDDEN},
 		{"admin-only action by admin", requireAdmin(admin), ""},
+		{"moderator decides own claim", CanDecideClaim(mod, &model.Claim{User: "mo"}), model.EFORBIDDEN},
+		{"admin decides own claim", CanDecideClaim(admin, &model.Claim{User: "ad"}), model.EFORBIDDEN},
+		{"moderator decides another's claim", CanDecideClaim(mod, &model.Claim{User: "ann"}), ""},
+		{"member decides a claim", CanDecideClaim(member, &model.Claim{User: "bob"}), model.EFORBIDDEN},
+		{"member tags an organization", CanTagOrganization(member), model.EFORBIDDEN},
+		{"moderator tags an organization", CanTagOrganization(mod), ""},
+		{"token manages the account", CanManageAccount(member, false), model.EFORBIDDEN},
+		{"session manages the account", CanManageAccount(member, true), ""},
 	} {
 		if got := model.ErrorCode(tc.err); got != tc.want {
 			t.Errorf("%s: %q (%v), want %q", tc.name, got, tc.err, tc.want)

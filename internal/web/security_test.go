@@ -326,3 +326,29 @@ func TestMetricsAndReadiness(t *testing.T) {
 		t.Errorf("vote while the database takes no writes: %d %v, Retry-After %q", code, body, retry)
 	}
 }
+
+// Defect 11: the break-glass admin token is rate limited per address.
+func TestAdminTokenIsRateLimited(t *testing.T) {
+	ts := newServerWith(t, func(o *web.Options) {
+		o.AdminToken = strings.Repeat("k", 32)
+		o.Limits = auth.Limits{"admin": {Burst: 3, Every: time.Hour}}
+	})
+	try := func(pass string) int {
+		req, _ := http.NewRequest("GET", ts.URL+"/admin", nil)
+		req.SetBasicAuth("admin", pass)
+		res, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := 0; i < 3; i++ {
+		if code := try("guess"); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, code)
+		}
+	}
+	if code := try(strings.Repeat("k", 32)); code != http.StatusTooManyRequests {
+		t.Errorf("fourth try (even the right token): %d, want 429", code)
+	}
+}
