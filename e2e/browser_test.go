@@ -46,10 +46,18 @@ func browser(t *testing.T) (context.Context, string) {
 // browserMain is browser, also returning the running server for tests
 // that set up data.
 func browserMain(t *testing.T) (context.Context, *cli.Main) {
+	return browserWith(t, nil)
+}
+
+// browserWith is browserMain with mod applied to the configuration.
+func browserWith(t *testing.T, mod func(*config.Config)) (context.Context, *cli.Main) {
 	t.Helper()
 	exe := chromium(t)
 	cfg := config.Default()
 	cfg.Addr, cfg.DataDir, cfg.Demo = "127.0.0.1:0", t.TempDir(), true
+	if mod != nil {
+		mod(&cfg)
+	}
 	m := cli.NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

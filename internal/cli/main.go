@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -100,7 +101,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets, Proxies: proxies, MetricsAllow: metricsNets,
-		MetricsToken: m.Config.MetricsToken, Ready: db.Ready})
+		MetricsToken: m.Config.MetricsToken, Ready: db.Ready, OIDC: oidcLogin(m.Config)})
 	if err != nil {
 		return err
 	}
@@ -124,6 +125,15 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// oidcLogin is sign-in with the configured provider, or nil.
+func oidcLogin(cfg config.Config) *ui.OIDC {
+	if cfg.OIDCIssuer == "" {
+		return nil
+	}
+	return &ui.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret, Name: cfg.OIDCName,
+		RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/login/oidc/callback"}
 }
 
 // HarvestDelay is how long after an announcement (20:00 US Eastern) the

@@ -53,6 +53,9 @@ type Config struct {
 	TrustedProxies []string // CIDRs whose forwarding headers are believed
 	MetricsAllow   []string // CIDRs that may read /metrics without a token
 	MetricsToken   string
+
+	// Sign-in with an OpenID Connect provider
+	OIDCIssuer, OIDCClientID, OIDCClientSecret, OIDCName string
 }
 
 // Default returns the defaults.
@@ -125,6 +128,10 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.CacheMB, "cache-mb", c.CacheMB, "response cache size in MiB, 0 to disable (env QUIRE_CACHE_MB)")
 	fs.Var(listValue{&c.TrustedProxies}, "trusted-proxies", "comma-separated networks of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed, e.g. 10.0.0.0/8,127.0.0.1/32 (env QUIRE_TRUSTED_PROXIES)")
 	fs.Var(listValue{&c.MetricsAllow}, "metrics-allow", "comma-separated networks that may read /metrics without a token (default: loopback only) (env QUIRE_METRICS_ALLOW)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", c.OIDCIssuer, "OpenID Connect issuer URL for \"Sign in with …\", e.g. https://login.example.edu (env QUIRE_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", c.OIDCClientID, "client id registered at the provider (env QUIRE_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", c.OIDCClientSecret, "client secret (env QUIRE_OIDC_CLIENT_SECRET or QUIRE_OIDC_CLIENT_SECRET_FILE)")
+	fs.StringVar(&c.OIDCName, "oidc-name", c.OIDCName, "what the sign-in button calls the provider (default: your institution) (env QUIRE_OIDC_NAME)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "Bearer token that opens /metrics from anywhere (env QUIRE_METRICS_TOKEN or QUIRE_METRICS_TOKEN_FILE)")
 }
 
@@ -160,6 +167,9 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPURL != "" && c.BaseURL == "" {
 		return fmt.Errorf("config: --smtp-url needs --base-url (env QUIRE_BASE_URL): the public URL that links in e-mail point to")
+	}
+	if c.OIDCIssuer != "" && (c.OIDCClientID == "" || c.BaseURL == "") {
+		return fmt.Errorf("config: --oidc-issuer needs --oidc-client-id and --base-url (the provider redirects to BASE/login/oidc/callback)")
 	}
 	if c.CacheMB < 0 {
 		return fmt.Errorf("config: --cache-mb must be >= 0")

@@ -38,6 +38,12 @@ type AccountStore interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteSessions ends every session of a user (password change, suspension).
 	DeleteSessions(ctx context.Context, user string) error
+	// FindIdentity returns the account linked to an OpenID Connect
+	// identity, or ENOTFOUND.
+	FindIdentity(ctx context.Context, issuer, subject string) (string, error)
+	// LinkIdentity links an identity to an account; ECONFLICT when the
+	// identity is already linked (to anyone).
+	LinkIdentity(ctx context.Context, issuer, subject, user string) error
 	// DeleteAPITokens revokes every API token of a user (password change).
 	DeleteAPITokens(ctx context.Context, user string) error
 

@@ -49,6 +49,8 @@ type Options struct {
 	// opens it from anywhere as a Bearer token.
 	MetricsAllow []netip.Prefix
 	MetricsToken string
+	// OIDC is sign-in with an OpenID Connect provider; nil when off.
+	OIDC *ui.OIDC
 	// Ready checks that the database takes writes (/readyz).
 	Ready     func(ctx context.Context) error
 	Jobs      ui.Jobs
@@ -84,7 +86,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages.Subs, pages.Digests = opts.Subscriptions, opts.Digests
+	pages.Subs, pages.Digests, pages.OIDC = opts.Subscriptions, opts.Digests, opts.OIDC
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
 	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets, limiter)

@@ -186,3 +186,32 @@ func (db *DB) ListAPITokens(ctx context.Context, user string) ([]*store.APIToken
 func (db *DB) DeleteAPIToken(ctx context.Context, user string, id int64) error {
 	return db.exec(ctx, fmt.Sprintf("token %d", id), `DELETE FROM api_tokens WHERE id = $1 AND user_name = $2`, id, user)
 }
+
+// FindIdentity implements store.AccountStore.
+func (db *DB) FindIdentity(ctx context.Context, issuer, subject string) (string, error) {
+	var user string
+	err := db.R.QueryRowContext(ctx, `SELECT user_name FROM oidc_identities WHERE issuer = $1 AND subject = $2`, issuer, subject).Scan(&user)
+	if isNotFound(err) {
+		return "", model.Errorf(model.ENOTFOUND, "no account for this identity")
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: find identity: %w", err)
+	}
+	return user, nil
+}
+
+// LinkIdentity implements store.AccountStore: one insert, so two first
+// logins at once link the identity once.
+func (db *DB) LinkIdentity(ctx context.Context, issuer, subject, user string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO oidc_identities (issuer, subject, user_name, created_at) VALUES ($1,$2,$3,$4)
+			ON CONFLICT (issuer, subject) DO NOTHING`, issuer, subject, user, db.Now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("store: link identity: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.Errorf(model.ECONFLICT, "this identity is already linked to an account")
+		}
+		return nil
+	})
+}

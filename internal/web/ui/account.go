@@ -22,13 +22,14 @@ type formData struct {
 	NewToken      string
 	Subscription  *model.Subscription
 	Searches      []*model.SavedSearch
+	OIDC          string // the provider's name when sign-in with it is on
 }
 
 func (h *Handler) accountRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /signup", func(w http.ResponseWriter, r *http.Request) { h.form(w, r, "signup", "Sign up", &formData{}) })
 	handle("POST /signup", h.signup)
 	handle("GET /login", func(w http.ResponseWriter, r *http.Request) {
-		h.form(w, r, "login", "Log in", &formData{Values: map[string]string{"next": r.URL.Query().Get("next")}})
+		h.form(w, r, "login", "Log in", &formData{Values: map[string]string{"next": LocalPath(r.URL.Query().Get("next"))}})
 	})
 	handle("POST /login", h.login)
 	handle("POST /logout", h.logout)
@@ -39,6 +40,9 @@ func (h *Handler) accountRoutes(handle func(string, http.HandlerFunc)) {
 }
 
 func (h *Handler) form(w http.ResponseWriter, r *http.Request, view, title string, d *formData) {
+	if h.OIDC != nil {
+		d.OIDC = h.OIDC.label()
+	}
 	status := http.StatusOK
 	if d.Error != "" {
 		status = http.StatusBadRequest

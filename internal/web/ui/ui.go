@@ -24,6 +24,7 @@ type Handler struct {
 	SiteName  string
 	Subs      *digest.Subscriptions // e-mail subscriptions
 	Digests   *digest.Sender        // for /digest/preview
+	OIDC      *OIDC                 // sign-in with a provider, when configured
 
 	assets *assets
 	views  *engine
@@ -47,6 +48,7 @@ func New(papers *core.Papers, accounts *core.Accounts, community *core.Community
 // their answers depend on who asks, so they are never cached.
 func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc)) {
 	h.accountRoutes(handle)
+	h.oidcRoutes(handle)
 	h.communityRoutes(handle)
 	h.emailRoutes(handle)
 }
