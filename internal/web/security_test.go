@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store/sqlite"
 	"github.com/quire/quire/internal/web"
 	"github.com/quire/quire/internal/web/auth"
 )
@@ -350,5 +351,58 @@ func TestAdminTokenIsRateLimited(t *testing.T) {
 	}
 	if code := try(strings.Repeat("k", 32)); code != http.StatusTooManyRequests {
 		t.Errorf("fourth try (even the right token): %d, want 429", code)
+	}
+}
+
+// Defect 11: a database locked by another process past busy_timeout gives
+// 503 with Retry-After, not 500.
+func TestBusyDatabaseIs503(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out SQLite's 10 s busy timeout")
+	}
+	ts := newTestServer(t, 0, "../hf/testdata/2024-05-27.json")
+	tok := ts.member(t, "ann", "")
+	var seq int
+	var name, path string
+	if err := ts.DB.R.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &path); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sqlite.Open(path) // another process's connection, as quire ingest would hold
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.W.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), `ROLLBACK`)
+	code, body, retry := ts.call(t, "POST", "/api/papers/2405.15738/upvote", tok, "")
+	if code != http.StatusServiceUnavailable || retry == "" || !strings.Contains(fmt.Sprint(body["error"]), "busy") {
+		t.Errorf("vote while another process holds the write lock: %d %v, Retry-After %q", code, body, retry)
+	}
+}
+
+// Defect 3: one address gets a bounded number of confirmation mails,
+// whoever asks and from wherever; other addresses are not affected.
+func TestSubscribeCooldownPerAddress(t *testing.T) {
+	ts := newServerWith(t, func(o *web.Options) {
+		behindProxy(o)
+		o.Limits = auth.Limits{"subscribe": {Burst: 100, Every: time.Hour}, "subscribe-address": {Burst: 2, Every: time.Hour}}
+	})
+	sub := func(from, email string) int {
+		return ts.postFrom(t, from, "/subscribe", url.Values{"email": {email}, "frequency": {"daily"}}).StatusCode
+	}
+	sub("203.0.113.1", "victim@example.org")
+	sub("203.0.113.2", "Victim@Example.org ")
+	if code := sub("203.0.113.3", "VICTIM@example.org"); code != http.StatusTooManyRequests {
+		t.Errorf("third request for one address from a third client: %d, want 429", code)
+	}
+	if code := sub("203.0.113.3", "someone@example.org"); code == http.StatusTooManyRequests {
+		t.Error("another address is limited too")
 	}
 }
