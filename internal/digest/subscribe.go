@@ -78,8 +78,11 @@ func (s *Subscriptions) Confirm(ctx context.Context, token string) (*model.Subsc
 		return nil, err
 	}
 	sub, err := s.Store.FindSubscription(ctx, id)
-	if err != nil {
+	if model.ErrorCode(err) == model.ENOTFOUND {
 		return nil, model.Errorf(model.ENOTFOUND, "this subscription no longer exists; subscribe again")
+	}
+	if err != nil {
+		return nil, err // the database's fault, not the link's: a 5xx, logged
 	}
 	if err := s.Store.SetSubscriptionStatus(ctx, id, model.SubActive); err != nil {
 		return nil, err

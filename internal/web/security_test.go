@@ -7,14 +7,17 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store/sqlite"
 	"github.com/quire/quire/internal/web"
@@ -406,3 +409,40 @@ func TestSubscribeCooldownPerAddress(t *testing.T) {
 		t.Error("another address is limited too")
 	}
 }
+
+// Defect 12: the confirm and unsubscribe pages log their 5xx like every
+// other error path (and do not call a database failure a bad link).
+func TestTokenPagesLogServerErrors(t *testing.T) {
+	var logs syncBuffer
+	ts := newServerWith(t, func(o *web.Options) { o.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
+	signer := digest.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	confirm := signer.Sign(digest.PurposeConfirm, 1, time.Now().Add(time.Hour))
+	unsub := signer.Sign(digest.PurposeUnsubscribe, 1, time.Time{})
+	ts.DB.Close() // every query fails from here
+	for _, tc := range []struct{ method, path string }{{"GET", "/subscribe/confirm?t=" + confirm}, {"POST", "/unsubscribe?t=" + unsub}} {
+		req, _ := http.NewRequest(tc.method, ts.URL+tc.path, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode < 500 {
+			t.Errorf("%s %s with the database down: %d", tc.method, tc.path, res.StatusCode)
+		}
+		if !strings.Contains(logs.String(), strings.SplitN(tc.path, "?", 2)[0]) {
+			t.Errorf("%s: the 5xx was not logged:\n%s", tc.path, logs.String())
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
