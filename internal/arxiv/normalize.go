@@ -220,5 +220,26 @@ func finish(p *model.Paper) error {
 			}
 		}
 	}
+	if !p.PublishedAt.IsZero() {
+		p.ListingDay = ListingDay(p.PublishedAt)
+	}
 	return nil
+}
+
+// listedOn corrects p's listing day by the OAI-PMH datestamp of the record
+// that brought it: for a paper still at v1, a datestamp on or within a
+// month after the scheduled day is the day arXiv really listed it (papers
+// held for moderation go out later). Later datestamps are metadata
+// updates, not the listing.
+func listedOn(p *model.Paper, datestamp string) {
+	if len(datestamp) > 10 {
+		datestamp = datestamp[:10] // a seconds-granularity datestamp
+	}
+	ds, err := model.ParseDate(datestamp)
+	if err != nil || p.ListingDay.IsZero() || p.LatestVersion() > 1 {
+		return
+	}
+	if !ds.Before(p.ListingDay) && ds.Before(p.ListingDay.AddDays(31)) {
+		p.ListingDay = ds
+	}
 }

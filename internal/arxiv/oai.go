@@ -155,8 +155,10 @@ func ParseOAI(body []byte, source string) (*Page, error) {
 			page.Skipped = append(page.Skipped, &RecordError{Source: source, Position: fmt.Sprintf("record %d", i+1), ID: id, Err: err})
 			continue
 		}
+		ds := strings.TrimSpace(rec.Header.Datestamp)
+		listedOn(p, ds)
 		page.Papers = append(page.Papers, p)
-		page.Datestamps = append(page.Datestamps, strings.TrimSpace(rec.Header.Datestamp))
+		page.Datestamps = append(page.Datestamps, ds)
 	}
 	return page, nil
 }

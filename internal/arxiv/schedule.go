@@ -91,6 +91,6 @@ func NextAnnouncement(now time.Time) time.Time {
 // IsListingDay reports whether arXiv lists papers on the (UTC) day d: the
 // day after an announcement evening.
 func IsListingDay(d model.Date) bool {
-	evening := d.Time().Add(12 * time.Hour).AddDate(0, 0, -1)
+	evening := d.Time().Add(12*time.Hour).AddDate(0, 0, -1)
 	return Announces(evening)
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quire/quire/internal/arxiv"
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/demo"
@@ -259,6 +260,13 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlst
 	}
 	for _, name := range applied {
 		log.Info("migration applied", slog.String("name", name))
+	}
+	// Papers stored before listing days existed get theirs (once; a no-op after).
+	if n, err := db.BackfillListingDays(ctx, arxiv.ListingDay); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("listing days filled in", slog.Int("papers", n))
 	}
 	return db, nil
 }

@@ -50,6 +50,9 @@ type Paper struct {
 	License    string
 	Submitter  string    // who submitted it to arXiv (a name, not an account)
 	Versions   []Version // oldest first
+	// ListingDay is the day arXiv listed the paper's first version (UTC,
+	// Monday to Friday); zero when no arXiv source has brought it.
+	ListingDay Date
 
 	Hidden       bool   // hidden from lists by a moderator
 	LinksAddedBy string // the account that last set the code link or project page

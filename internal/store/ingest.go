@@ -50,6 +50,9 @@ type IngestRun struct {
 
 // IngestStore keeps arXiv metadata and the state of harvests and imports.
 type IngestStore interface {
+	// BackfillListingDays gives every arXiv paper without a listing day the
+	// one day computes from its v1 time, and returns how many it set.
+	BackfillListingDays(ctx context.Context, day func(v1 time.Time) model.Date) (int, error)
 	// UpsertArxiv writes arXiv metadata (titles, authors, categories,
 	// versions …) without touching daily-list fields such as upvotes, and
 	// saves cp in the same transaction. A version newer than the stored ones

@@ -32,6 +32,8 @@ const (
 	SortUpvotes   = "upvotes"   // most upvoted first, then newest submission
 	SortSubmitted = "submitted" // newest submission to the daily list first
 	SortPublished = "published" // newest arXiv publication first
+	SortListing   = "listing"   // an arXiv listing: most upvoted first, then arXiv's order
+	SortArxiv     = "arxiv"     // arXiv's order (by id)
 )
 
 // PaperFilter selects papers for FindPapers and CountPapers. Zero fields do
@@ -45,7 +47,9 @@ type PaperFilter struct {
 	IncludeHidden bool
 	Submitter     string
 	Organization  string
-	Sort          string // one of the Sort constants; SortSubmitted by default
+	Listed        model.Date // papers whose arXiv listing day this is
+	Categories    []string   // in any of these categories or archives ("cs.LG", "cs")
+	Sort          string     // one of the Sort constants; SortSubmitted by default
 	Offset        int
 	Limit         int // 0 means no limit
 }
@@ -82,6 +86,12 @@ type PaperStore interface {
 	// LatestDailyDay returns the most recent day with papers, or ENOTFOUND
 	// when the daily list is empty.
 	LatestDailyDay(ctx context.Context) (model.Date, error)
+	// ListingDays returns the nearest arXiv listing days before and after d
+	// with visible papers in cats (any category when empty), zero if none.
+	ListingDays(ctx context.Context, d model.Date, cats []string) (prev, next model.Date, err error)
+	// LatestListingDay is the newest listing day with visible papers in
+	// cats, or ENOTFOUND.
+	LatestListingDay(ctx context.Context, cats []string) (model.Date, error)
 
 	// PapersUpdatedSince returns up to limit papers whose UpdatedAt is after
 	// since (or equal to it with a greater id), oldest first, for keeping

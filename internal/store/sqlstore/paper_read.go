@@ -19,6 +19,7 @@ const paperColumns = `p.id, p.title, p.summary, p.authors, p.published_at, p.upv
 	p.ai_summary, p.ai_keywords, p.ai_summary_model, p.thumbnail, p.media_urls,
 	p.daily_date, p.submitted_at, p.on_daily_at, p.author_participating,
 	p.categories, p.comments, p.journal_ref, p.doi, p.report_no, p.license, p.submitter, p.versions, p.updated_at,
+	p.listing_day,
 	o.name, o.object_id, o.fullname, o.avatar,
 	u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro`
 
@@ -131,14 +132,38 @@ func paperWhere(f store.PaperFilter) (string, []any) {
 	if f.Organization != "" {
 		conds = append(conds, "p.organization = "+arg(f.Organization))
 	}
+	if !f.Listed.IsZero() {
+		conds = append(conds, "p.listing_day = "+arg(f.Listed.String()))
+	}
+	if c := categoryCond(f.Categories, arg); c != "" {
+		conds = append(conds, c)
+	}
 	if len(conds) == 0 {
 		return "", args
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// categoryCond matches papers in any of cats: a category ("cs.LG",
+// "hep-th") or a whole archive ("cs": every "cs.*"). Categories are stored
+// space-separated, so " "||categories||" " holds " cs.LG " or " cs.".
+func categoryCond(cats []string, arg func(any) string) string {
+	var or []string
+	for _, c := range cats {
+		or = append(or, "(' ' || p.categories || ' ') LIKE "+arg("% "+c+" %"), "(' ' || p.categories || ' ') LIKE "+arg("% "+c+".%"))
+	}
+	if len(or) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
+}
+
 func paperOrder(sort string) string {
 	switch sort {
+	case store.SortListing:
+		return " ORDER BY p.upvotes + p.user_votes DESC, p.id"
+	case store.SortArxiv:
+		return " ORDER BY p.id"
 	case store.SortUpvotes:
 		return " ORDER BY p.upvotes + p.user_votes DESC, p.submitted_at DESC, p.id DESC"
 	case store.SortPublished:
@@ -194,7 +219,7 @@ func scanPaper(rows *sql.Rows) (*model.Paper, []authorJSON, error) {
 		published, submitted, onDaily, updated     sql.NullInt64
 		stars                                      sql.NullInt64
 		authors, keywords, media, categories, vers string
-		day                                        sql.NullString
+		day, listed                                sql.NullString
 		participating                              bool
 		oName, oID, oFull, oAvatar                 sql.NullString
 		uName, uID, uFull, uAvatar, uType          sql.NullString
@@ -206,6 +231,7 @@ func scanPaper(rows *sql.Rows) (*model.Paper, []authorJSON, error) {
 		&p.AISummary, &keywords, &p.AISummaryModel, &p.Thumbnail, &media,
 		&day, &submitted, &onDaily, &participating,
 		&categories, &p.Comments, &p.JournalRef, &p.DOI, &p.ReportNo, &p.License, &p.Submitter, &vers, &updated,
+		&listed,
 		&oName, &oID, &oFull, &oAvatar,
 		&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
 		return nil, nil, fmt.Errorf("scan paper: %w", err)
@@ -226,6 +252,9 @@ func scanPaper(rows *sql.Rows) (*model.Paper, []authorJSON, error) {
 		return nil, nil, fmt.Errorf("paper %s: authors: %w", p.ID, err)
 	}
 	p.Categories = strings.Fields(categories)
+	if listed.Valid {
+		p.ListingDay, _ = model.ParseDate(listed.String)
+	}
 	var vs []versionJSON
 	if vers != "" && vers != "[]" {
 		if err := json.Unmarshal([]byte(vers), &vs); err != nil {
@@ -312,3 +341,95 @@ func findUsers(ctx context.Context, q queryer, names []string) (map[string]*mode
 
 // isNotFound reports whether err is a sql.ErrNoRows.
 func isNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// ListingDays implements store.PaperStore.
+func (db *DB) ListingDays(ctx context.Context, d model.Date, cats []string) (prev, next model.Date, err error) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	day := arg(d.String())
+	cond := ""
+	if c := categoryCond(cats, arg); c != "" {
+		cond = " AND " + c
+	}
+	var p, n sql.NullString
+	err = db.R.QueryRowContext(ctx, `SELECT
+		(SELECT MAX(p.listing_day) FROM papers p WHERE p.listing_day < `+day+` AND p.hidden_at IS NULL`+cond+`),
+		(SELECT MIN(p.listing_day) FROM papers p WHERE p.listing_day > `+day+` AND p.hidden_at IS NULL`+cond+`)`, args...).Scan(&p, &n)
+	if err != nil {
+		return prev, next, fmt.Errorf("store: listing days around %s: %w", d, err)
+	}
+	if p.Valid {
+		prev, _ = model.ParseDate(p.String)
+	}
+	if n.Valid {
+		next, _ = model.ParseDate(n.String)
+	}
+	return prev, next, nil
+}
+
+// LatestListingDay implements store.PaperStore.
+func (db *DB) LatestListingDay(ctx context.Context, cats []string) (model.Date, error) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	cond := ""
+	if c := categoryCond(cats, arg); c != "" {
+		cond = " AND " + c
+	}
+	var s sql.NullString
+	if err := db.R.QueryRowContext(ctx, `SELECT MAX(p.listing_day) FROM papers p WHERE p.hidden_at IS NULL`+cond, args...).Scan(&s); err != nil {
+		return model.Date{}, fmt.Errorf("store: latest listing day: %w", err)
+	}
+	if !s.Valid {
+		return model.Date{}, model.Errorf(model.ENOTFOUND, "no arXiv listing yet")
+	}
+	return model.ParseDate(s.String)
+}
+
+// BackfillListingDays implements store.IngestStore: papers stored before
+// listing days existed get theirs from their v1 time, in batches.
+func (db *DB) BackfillListingDays(ctx context.Context, day func(v1 time.Time) model.Date) (int, error) {
+	total := 0
+	for {
+		rows, err := db.R.QueryContext(ctx, `SELECT id, published_at FROM papers
+			WHERE listing_day IS NULL AND categories <> '' AND published_at IS NOT NULL LIMIT 1000`)
+		if err != nil {
+			return total, fmt.Errorf("store: backfill listing days: %w", err)
+		}
+		type row struct {
+			id string
+			at int64
+		}
+		var batch []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.at); err != nil {
+				rows.Close()
+				return total, err
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if len(batch) == 0 {
+			return total, rows.Err()
+		}
+		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			for _, r := range batch {
+				if _, err := tx.ExecContext(ctx, `UPDATE papers SET listing_day = $1 WHERE id = $2 AND listing_day IS NULL`,
+					day(time.UnixMilli(r.at)).String(), r.id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("store: backfill listing days: %w", err)
+		}
+		total += len(batch)
+	}
+}

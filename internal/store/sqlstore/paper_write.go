@@ -53,9 +53,10 @@ ON CONFLICT (id) DO UPDATE SET
 // for the v1 date, so its published_at wins.
 const upsertArxivSQL = `INSERT INTO papers (
 	id, title, summary, authors, authors_source, published_at, categories, comments, journal_ref,
-	doi, report_no, license, submitter, versions, latest_version, updated_at, github_repo, github_repo_added_by
-) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+	doi, report_no, license, submitter, versions, latest_version, updated_at, github_repo, github_repo_added_by, listing_day
+) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
 ON CONFLICT (id) DO UPDATE SET
+	listing_day = COALESCE(papers.listing_day, excluded.listing_day),
 	title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE papers.title END,
 	summary = CASE WHEN excluded.summary <> '' THEN excluded.summary ELSE papers.summary END,
 	authors = excluded.authors,
@@ -265,7 +266,7 @@ func (w *paperWriter) writeArxiv(ctx context.Context, p *model.Paper, old stored
 	}
 	if _, err := w.paper.ExecContext(ctx, p.ID, p.Title, p.Summary, authors, authorsSource, published,
 		strings.Join(p.Categories, " "), p.Comments, p.JournalRef, p.DOI, p.ReportNo, p.License, p.Submitter,
-		encodeVersions(versions), latest, now, p.GithubRepo, p.GithubRepoAddedBy); err != nil {
+		encodeVersions(versions), latest, now, p.GithubRepo, p.GithubRepoAddedBy, nullDate(p.ListingDay)); err != nil {
 		return err
 	}
 	if !old.exists || old.latest == 0 {
@@ -312,4 +313,12 @@ func jsonList(xs []string) string {
 	}
 	b, _ := json.Marshal(xs)
 	return string(b)
+}
+
+// nullDate is d as stored text, or NULL for the zero date.
+func nullDate(d model.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
 }
