@@ -1,6 +1,7 @@
 package arxiv
 
 import (
+	"strings"
 	"time"
 	_ "time/tzdata" // US Eastern time must work on hosts without a zone database
 
@@ -93,4 +94,29 @@ func NextAnnouncement(now time.Time) time.Time {
 func IsListingDay(d model.Date) bool {
 	evening := d.Time().Add(12*time.Hour).AddDate(0, 0, -1)
 	return Announces(evening)
+}
+
+// physicsArchives are the archives of arXiv's physics group; every other
+// archive is a group of its own (cs, math, stat, eess, econ, q-bio, q-fin).
+var physicsArchives = map[string]bool{
+	"astro-ph": true, "cond-mat": true, "gr-qc": true, "hep-ex": true, "hep-lat": true, "hep-ph": true, "hep-th": true,
+	"math-ph": true, "nlin": true, "nucl-ex": true, "nucl-th": true, "physics": true, "quant-ph": true,
+}
+
+// SetOf is the OAI-PMH set that holds a category or archive, in arXiv's
+// group:archive:CATEGORY form: cs.LG → cs:cs:LG, cs → cs, hep-th →
+// physics:hep-th, astro-ph.GA → physics:astro-ph:GA.
+func SetOf(category string) string {
+	archive, sub, hasSub := strings.Cut(category, ".")
+	group := archive
+	if physicsArchives[archive] {
+		group = "physics"
+	}
+	switch {
+	case hasSub:
+		return group + ":" + archive + ":" + sub
+	case group == archive:
+		return archive
+	}
+	return group + ":" + archive
 }

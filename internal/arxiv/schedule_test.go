@@ -116,3 +116,13 @@ func TestListingDayOnRealDatestamps(t *testing.T) {
 	}
 	t.Logf("%d new papers, %d listed later than scheduled (held)", checked, held)
 }
+
+func TestSetOf(t *testing.T) {
+	for in, want := range map[string]string{"cs.LG": "cs:cs:LG", "cs": "cs", "hep-th": "physics:hep-th",
+		"astro-ph.GA": "physics:astro-ph:GA", "math.AG": "math:math:AG", "stat.ML": "stat:stat:ML", "quant-ph": "physics:quant-ph",
+		"physics.optics": "physics:physics:optics"} {
+		if got := SetOf(in); got != want {
+			t.Errorf("SetOf(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -85,8 +85,9 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}}
 	m.Jobs = scheduler.New(m.Log)
-	if len(m.Config.ArxivSets) > 0 {
-		m.Jobs.Add(m.harvestJob())
+	sets := m.Config.HarvestSets(arxiv.SetOf)
+	if len(sets) > 0 {
+		m.Jobs.Add(m.harvestJob(sets))
 	}
 	subs, sender, err := emailParts(m.Config, db, papers, m.Log)
 	if err != nil {
@@ -101,7 +102,7 @@ func (m *Main) Run(ctx context.Context) error {
 	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: m.Log,
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
-		Jobs: m.Jobs, ArxivSets: m.Config.ArxivSets, Proxies: proxies, MetricsAllow: metricsNets,
+		Jobs: m.Jobs, ArxivSets: sets, Categories: m.Config.Categories, Home: m.Config.Home, Proxies: proxies, MetricsAllow: metricsNets,
 		MetricsToken: m.Config.MetricsToken, Ready: db.Ready, OIDC: oidcLogin(m.Config)})
 	if err != nil {
 		return err
@@ -142,14 +143,14 @@ func oidcLogin(cfg config.Config) *ui.OIDC {
 const HarvestDelay = 150 * time.Minute
 
 // harvestJob harvests the configured sets after each announcement.
-func (m *Main) harvestJob() scheduler.Job {
+func (m *Main) harvestJob(sets []string) scheduler.Job {
 	h := &ingest.Harvester{Client: arxivClient(m.Config, m.Log), Store: m.DB, Endpoint: m.Config.OAIEndpoint,
 		Format: m.Config.ArxivFormat, LockDir: m.Config.DataDir, Log: m.Log}
 	return scheduler.Job{Name: ui.HarvestJob, Retries: 4, RetryDelay: 15 * time.Minute,
 		Next: func(now time.Time) time.Time { return scheduler.NextAnnouncement(now, HarvestDelay) },
 		Run: func(ctx context.Context) error {
 			var errs []error
-			for _, set := range m.Config.ArxivSets {
+			for _, set := range sets {
 				_, err := ingest.RecordRun(ctx, m.DB, "oai", set, func() (int, int, error) {
 					r, err := h.Harvest(ctx, set, "")
 					if r == nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/model"
 )
 
 // Config is the whole configuration.
@@ -44,7 +45,9 @@ type Config struct {
 	// arXiv
 	OAIEndpoint   string
 	QueryEndpoint string
-	ArxivSets     []string      // sets the server harvests after each announcement
+	Home          string        // what / shows: auto, daily or new
+	Categories    []string      // arXiv categories or archives the instance follows (cs.LG, hep-th, cs)
+	ArxivSets     []string      // sets the server harvests after each announcement (default: those of Categories)
 	ArxivFormat   string        // OAI-PMH metadata format
 	ArxivContact  string        // e-mail for the User-Agent, as arXiv asks
 	ArxivInterval time.Duration // between requests; arXiv's rule is 3 s
@@ -63,7 +66,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheMB: 64, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
-		SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
+		Home: "auto", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
 
 // DBPath is the SQLite database file.
@@ -114,6 +117,8 @@ func (c *Config) BindArxivFlags(fs *flag.FlagSet) {
 // BindServeFlags registers the flags of `quire serve`.
 func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	c.BindArxivFlags(fs)
+	fs.StringVar(&c.Home, "home", c.Home, "what the front page shows: auto (the Daily list, or arXiv's latest listing when it is newer), daily or new (env QUIRE_HOME)")
+	fs.Var(listValue{&c.Categories}, "categories", "comma-separated arXiv categories or whole archives the instance follows, e.g. cs.LG,cs.CV,hep-th; their OAI-PMH sets are harvested after each announcement and their new papers listed on /papers/new (env QUIRE_CATEGORIES)")
 	fs.Var(listValue{&c.ArxivSets}, "arxiv-sets", "comma-separated OAI-PMH sets to harvest after each arXiv announcement, e.g. cs:cs:LG,cs:cs:CL (env QUIRE_ARXIV_SETS)")
 	fs.DurationVar(&c.SubmitWindow, "submit-window", c.SubmitWindow, "papers can be submitted within this time of their first arXiv version (env QUIRE_SUBMIT_WINDOW)")
 	fs.IntVar(&c.SubmitCap, "submit-cap", c.SubmitCap, "submissions per user per 24 hours, 0 for no cap (env QUIRE_SUBMIT_CAP)")
@@ -164,6 +169,14 @@ func (c Config) Validate() error {
 	}
 	if c.ArxivInterval < 0 {
 		return fmt.Errorf("config: --interval must be >= 0")
+	}
+	if c.Home != "auto" && c.Home != "daily" && c.Home != "new" {
+		return fmt.Errorf("config: --home %q: want auto, daily or new", c.Home)
+	}
+	for _, cat := range c.Categories {
+		if _, err := core.ParseCategories(cat); err != nil {
+			return fmt.Errorf("config: --categories: %v", model.ErrorMessage(err))
+		}
 	}
 	if c.SMTPURL != "" && c.BaseURL == "" {
 		return fmt.Errorf("config: --smtp-url needs --base-url (env QUIRE_BASE_URL): the public URL that links in e-mail point to")
@@ -280,4 +293,21 @@ func parseNets(flagName string, list []string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// HarvestSets are the OAI-PMH sets the server harvests: --arxiv-sets when
+// given, else those of --categories (each set once).
+func (c Config) HarvestSets(setOf func(string) string) []string {
+	if len(c.ArxivSets) > 0 {
+		return c.ArxivSets
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, cat := range c.Categories {
+		if s := setOf(cat); !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -49,6 +49,10 @@ type Options struct {
 	// opens it from anywhere as a Bearer token.
 	MetricsAllow []netip.Prefix
 	MetricsToken string
+	// Categories are the arXiv categories or archives the instance follows.
+	Categories []string
+	// Home is what / shows: auto, daily or new.
+	Home string
 	// OIDC is sign-in with an OpenID Connect provider; nil when off.
 	OIDC *ui.OIDC
 	// Ready checks that the database takes writes (/readyz).
@@ -86,7 +90,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages.Subs, pages.Digests, pages.OIDC = opts.Subscriptions, opts.Digests, opts.OIDC
+	pages.Subs, pages.Digests, pages.OIDC, pages.Categories, pages.Home = opts.Subscriptions, opts.Digests, opts.OIDC, opts.Categories, opts.Home
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
 	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets, limiter)

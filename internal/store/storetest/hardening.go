@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,5 +147,70 @@ func testSavedSearchFeeds(t *testing.T, s store.Store) {
 		if _, err := s.FindSavedSearchByFeed(ctx(), bad); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("feed %q: %v", bad, err)
 		}
+	}
+}
+
+// A paper's listing day is set by the first arXiv record and kept; lists
+// filter by it and by category or whole archive.
+func testListingDays(t *testing.T, s store.Store) {
+	day := model.MustDate("2026-10-14")
+	mk := func(id string, listed model.Date, cats ...string) *model.Paper {
+		return &model.Paper{ID: id, Title: "Paper " + id, Categories: cats, ListingDay: listed,
+			Versions: []model.Version{{Version: 1, Created: time.Date(2026, 10, 13, 12, 0, 0, 0, time.UTC)}}}
+	}
+	if _, err := s.UpsertArxiv(ctx(), []*model.Paper{mk("2610.00001", day, "cs.LG", "stat.ML"), mk("2610.00002", day, "stat.ML", "cs.LG"),
+		mk("2610.00003", day, "hep-th"), mk("2610.00004", day.AddDays(1), "cs.CV"), mk("2610.00005", day.AddDays(-2), "cs.CL")}, store.Checkpoint{}); err != nil {
+		t.Fatal(err)
+	}
+	// A later record (a metadata update) does not move it.
+	if _, err := s.UpsertArxiv(ctx(), []*model.Paper{mk("2610.00001", day.AddDays(20), "cs.LG", "stat.ML")}, store.Checkpoint{}); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(f store.PaperFilter) string {
+		f.Sort = store.SortArxiv
+		ps, err := s.FindPapers(ctx(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.ID[len(p.ID)-1:])
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tc := range []struct {
+		cats []string
+		want string
+	}{{nil, "1,2,3"}, {[]string{"cs.LG"}, "1,2"}, {[]string{"cs"}, "1,2"}, {[]string{"hep-th"}, "3"}, {[]string{"stat", "hep-th"}, "1,2,3"}, {[]string{"math"}, ""}} {
+		if got := ids(store.PaperFilter{Listed: day, Categories: tc.cats}); got != tc.want {
+			t.Errorf("listed %s in %v: %s, want %s", day, tc.cats, got, tc.want)
+		}
+	}
+	prev, next, err := s.ListingDays(ctx(), day, []string{"cs"})
+	if err != nil || prev != day.AddDays(-2) || next != day.AddDays(1) {
+		t.Errorf("days around: %s %s %v", prev, next, err)
+	}
+	if _, next, _ := s.ListingDays(ctx(), day, []string{"hep-th"}); !next.IsZero() {
+		t.Errorf("next hep-th day: %s", next)
+	}
+	if latest, err := s.LatestListingDay(ctx(), []string{"cs.CL"}); err != nil || latest != day.AddDays(-2) {
+		t.Errorf("latest cs.CL day: %s %v", latest, err)
+	}
+	p, _ := s.FindPaperByID(ctx(), "2610.00002")
+	if p.ListingDay != day {
+		t.Errorf("read back listing day %s", p.ListingDay)
+	}
+	// Papers stored without one are filled in from their v1 time.
+	old := mk("2610.00009", model.Date{}, "cs.LG")
+	old.PublishedAt = time.Date(2026, 10, 13, 12, 0, 0, 0, time.UTC)
+	if _, err := s.UpsertArxiv(ctx(), []*model.Paper{old}, store.Checkpoint{}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.BackfillListingDays(ctx(), func(time.Time) model.Date { return day })
+	if err != nil || n != 1 {
+		t.Fatalf("backfill: %d %v", n, err)
+	}
+	if got := ids(store.PaperFilter{Listed: day, Categories: []string{"cs.LG"}}); got != "1,2,9" {
+		t.Errorf("after backfill: %s", got)
 	}
 }

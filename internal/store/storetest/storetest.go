@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SubscriptionChangeWaits", testSubscriptionChangeWaits},
 		{"DigestClaims", testDigestClaims},
 		{"SavedSearchFeeds", testSavedSearchFeeds},
+		{"ListingDays", testListingDays},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

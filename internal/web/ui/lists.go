@@ -30,14 +30,30 @@ type tab struct {
 	Current     bool
 }
 
+// home is the front page: the latest curated Daily list when its day is
+// at least as recent as arXiv's latest listing of the followed categories,
+// else that listing, so a live instance's front page is never stale or
+// empty (--home daily|new fixes one).
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
-	latest, err := h.Papers.Store.LatestDailyDay(r.Context())
-	if model.ErrorCode(err) == model.ENOTFOUND {
-		h.render(w, r, "list", page{Title: "Daily Papers", Nav: "daily", Feeds: dailyFeeds(), Data: &listData{}})
+	ctx := r.Context()
+	latest, err := h.Papers.Store.LatestDailyDay(ctx)
+	if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+		h.fail(w, r, err)
 		return
 	}
+	if h.Home != "daily" {
+		listed, lerr := h.Papers.Store.LatestListingDay(ctx, h.Categories)
+		if lerr != nil && model.ErrorCode(lerr) != model.ENOTFOUND {
+			h.fail(w, r, lerr)
+			return
+		}
+		if h.Home == "new" || (lerr == nil && (err != nil || latest.Before(listed))) {
+			h.newList(w, r)
+			return
+		}
+	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.render(w, r, "list", page{Title: "Daily Papers", Nav: "daily", Feeds: dailyFeeds(), Data: &listData{}})
 		return
 	}
 	h.list(w, r, model.DayPeriod(latest))

@@ -25,6 +25,10 @@ type Handler struct {
 	Subs      *digest.Subscriptions // e-mail subscriptions
 	Digests   *digest.Sender        // for /digest/preview
 	OIDC      *OIDC                 // sign-in with a provider, when configured
+	// Categories are the arXiv categories or archives the instance follows.
+	Categories []string
+	// Home is what / shows: "auto" (default), "daily" or "new".
+	Home string
 
 	assets *assets
 	views  *engine
@@ -61,6 +65,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /papers/week/{key}", h.period(model.Week))
 	handle("GET /papers/month/{key}", h.period(model.Month))
 	handle("GET /papers/trending", h.trending)
+	h.newRoutes(handle)
 	handle("GET /papers/{id...}", h.paper)
 	handle("GET /orgs", h.orgs) // cached for visitors; admins (with a cookie) bypass the cache
 	handle("GET /orgs/{name}", h.org)

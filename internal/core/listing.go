@@ -1,0 +1,88 @@
+package core
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+// Listing is one arXiv announcement of the categories asked for, in
+// arXiv's sections: new submissions (primary category among them) and
+// cross-lists (a secondary one is).
+type Listing struct {
+	Day        model.Date // zero: nothing listed yet
+	Prev, Next model.Date // neighbouring listing days with papers, zero if none
+	Categories []string
+	New, Cross []*model.Paper
+}
+
+// MaxListing bounds one listing day (arXiv's busiest cs days bring ~1,500).
+const MaxListing = 3000
+
+var categoryRe = regexp.MustCompile(`^[a-z][a-z-]{0,15}(\.[A-Za-z][A-Za-z-]{0,15})?$`)
+
+// ParseCategories reads a comma-separated list of arXiv categories or
+// archives ("cs.LG,hep-th,math").
+func ParseCategories(s string) ([]string, error) {
+	var out []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if !categoryRe.MatchString(c) {
+			return nil, model.Errorf(model.EINVALID, "%q is not an arXiv category or archive (like cs.LG or hep-th)", c)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// InCategories reports whether category c is one of cats or in one of its
+// archives.
+func InCategories(c string, cats []string) bool {
+	for _, k := range cats {
+		if c == k || strings.HasPrefix(c, k+".") {
+			return true
+		}
+	}
+	return len(cats) == 0
+}
+
+// NewListing returns the listing of day (the latest when zero) for cats
+// (everything when empty), ranked by upvotes then arXiv's order, or in
+// arXiv's order alone when sortArxiv.
+func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, sortArxiv bool) (*Listing, error) {
+	l := &Listing{Day: day, Categories: cats}
+	if day.IsZero() {
+		latest, err := p.Store.LatestListingDay(ctx, cats)
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return l, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		l.Day = latest
+	}
+	sort := store.SortListing
+	if sortArxiv {
+		sort = store.SortArxiv
+	}
+	papers, err := p.Store.FindPapers(ctx, store.PaperFilter{Listed: l.Day, Categories: cats, Sort: sort, Limit: MaxListing})
+	if err != nil {
+		return nil, err
+	}
+	for _, pp := range papers {
+		if InCategories(pp.PrimaryCategory(), cats) {
+			l.New = append(l.New, pp)
+		} else {
+			l.Cross = append(l.Cross, pp)
+		}
+	}
+	if l.Prev, l.Next, err = p.Store.ListingDays(ctx, l.Day, cats); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
