@@ -79,7 +79,7 @@ func (m *Main) Run(ctx context.Context) error {
 	papers := &core.Papers{Store: db, Search: m.Index, Log: m.Log, Now: time.Now}
 	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: ui.SessionTTL}
 	fetcher := &ingest.Fetcher{Client: arxivClient(m.Config, m.Log), Store: db, Endpoint: m.Config.QueryEndpoint, Log: m.Log}
-	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now,
+	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now, PromoteOnUpvote: m.Config.Promote,
 		Fetch: func(ctx context.Context, id string) error {
 			_, err := fetcher.Fetch(ctx, []string{id})
 			return err

@@ -39,6 +39,7 @@ type Config struct {
 	MailRate float64 // messages per second at most (0: no limit)
 
 	SubmitWindow  time.Duration // papers can be submitted this long after their first version
+	Promote       bool          // an upvote puts the paper on today's Daily list
 	SubmitCap     int           // submissions per user per 24 h
 	MinAccountAge time.Duration // before an account may submit
 
@@ -66,7 +67,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheMB: 64, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
-		Home: "auto", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
+		Home: "auto", Promote: true, SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
 
 // DBPath is the SQLite database file.
@@ -121,6 +122,7 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	fs.Var(listValue{&c.Categories}, "categories", "comma-separated arXiv categories or whole archives the instance follows, e.g. cs.LG,cs.CV,hep-th; their OAI-PMH sets are harvested after each announcement and their new papers listed on /papers/new (env QUIRE_CATEGORIES)")
 	fs.Var(listValue{&c.ArxivSets}, "arxiv-sets", "comma-separated OAI-PMH sets to harvest after each arXiv announcement, e.g. cs:cs:LG,cs:cs:CL (env QUIRE_ARXIV_SETS)")
 	fs.DurationVar(&c.SubmitWindow, "submit-window", c.SubmitWindow, "papers can be submitted within this time of their first arXiv version (env QUIRE_SUBMIT_WINDOW)")
+	fs.BoolVar(&c.Promote, "promote-on-upvote", c.Promote, "a member's upvote on a paper not on the Daily list submits it for today, credited to them (env QUIRE_PROMOTE_ON_UPVOTE)")
 	fs.IntVar(&c.SubmitCap, "submit-cap", c.SubmitCap, "submissions per user per 24 hours, 0 for no cap (env QUIRE_SUBMIT_CAP)")
 	fs.DurationVar(&c.MinAccountAge, "min-account-age", c.MinAccountAge, "how old an account must be to submit (env QUIRE_MIN_ACCOUNT_AGE)")
 	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "break-glass password of /admin, at least 32 characters; empty disables it (env QUIRE_ADMIN_TOKEN or QUIRE_ADMIN_TOKEN_FILE)")

@@ -30,6 +30,9 @@ type Community struct {
 	Fetch func(ctx context.Context, id string) error
 	Rules SubmitRules
 	Now   func() time.Time
+	// PromoteOnUpvote: a member's upvote submits a paper that is not on the
+	// Daily list yet (see promote).
+	PromoteOnUpvote bool
 }
 
 // Vote adds or removes a's upvote and returns the paper as it now is.
@@ -49,7 +52,32 @@ func (c *Community) Vote(ctx context.Context, a *model.Account, rawID string, on
 	if err != nil {
 		return nil, err
 	}
+	p, err := c.Store.FindPaperByID(ctx, id)
+	if err != nil || !on || !c.PromoteOnUpvote {
+		return p, err
+	}
+	if promoted, err := c.promote(ctx, a, p); err != nil || !promoted {
+		return p, err
+	}
 	return c.Store.FindPaperByID(ctx, id)
+}
+
+// promote puts a freshly upvoted paper on today's Daily list, credited to
+// the voter, when it is not on a list yet, not hidden, and within the
+// submission window: a small instance's Daily list is its members' picks.
+// The daily submission cap does not apply (a vote is not a submission
+// spree); the minimum account age does. An un-vote never un-submits.
+func (c *Community) promote(ctx context.Context, a *model.Account, p *model.Paper) (bool, error) {
+	now := c.Now()
+	if p.Daily != nil || p.Hidden || now.Sub(a.CreatedAt) < c.Rules.MinAccountAge ||
+		(!p.PublishedAt.IsZero() && now.Sub(p.PublishedAt) > c.Rules.Window) {
+		return false, nil
+	}
+	err := c.Store.SubmitPaper(ctx, p.ID, a.Name, model.DateOf(now), "")
+	if model.ErrorCode(err) == model.ECONFLICT {
+		return false, nil // promoted by another vote meanwhile
+	}
+	return err == nil, err
 }
 
 // FetchTimeout bounds the arXiv fetch of a submission.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web"
 )
 
 // member creates an account and returns an API token for it.
@@ -285,5 +286,59 @@ func TestTrendingFollowsRecentVotes(t *testing.T) {
 	ts.getJSON(t, "/api/daily_papers?sort=trending&window=week&limit=100", &after)
 	if after[0].Paper.ID != last {
 		t.Errorf("25 fresh votes did not lift %s to the top of trending (top is %s)", last, after[0].Paper.ID)
+	}
+}
+
+// An upvote promotes: a member's vote on a fresh paper not on the Daily
+// list submits it for today, credited to them; not a hidden or an old
+// paper, not twice, and an un-vote does not un-submit.
+func TestUpvotePromotes(t *testing.T) {
+	ts := newServerWith(t, func(o *web.Options) { o.Community.PromoteOnUpvote = true })
+	ann, bob := ts.member(t, "ann", ""), ts.member(t, "bob", "")
+	ts.freshPaper(t, "2611.00011", 24*time.Hour)
+	ts.freshPaper(t, "2611.00012", 24*time.Hour)
+	ts.freshPaper(t, "2609.00013", 40*24*time.Hour) // outside the 14-day window
+	paper := func(id string) *model.Paper {
+		p, err := ts.DB.FindPaperByID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if code, _, _ := ts.call(t, "POST", "/api/papers/2611.00011/upvote", ann, ""); code != 200 {
+		t.Fatalf("vote: %d", code)
+	}
+	p := paper("2611.00011")
+	if p.Daily == nil || p.Daily.Day != model.DateOf(time.Now()) || p.Daily.SubmittedBy == nil || p.Daily.SubmittedBy.Name != "ann" {
+		t.Fatalf("after ann's upvote: %+v", p.Daily)
+	}
+	ts.call(t, "POST", "/api/papers/2611.00011/upvote", bob, "")
+	ts.call(t, "DELETE", "/api/papers/2611.00011/upvote", ann, "")
+	if p := paper("2611.00011"); p.Daily == nil || p.Daily.SubmittedBy.Name != "ann" {
+		t.Errorf("a second vote or an un-vote changed the submission: %+v", p.Daily)
+	}
+	ts.call(t, "POST", "/api/papers/2609.00013/upvote", ann, "")
+	if p := paper("2609.00013"); p.Daily != nil {
+		t.Error("a paper outside the submission window was promoted")
+	}
+	ts.member(t, "mo", model.RoleModerator)
+	acct, _ := ts.DB.FindAccount(context.Background(), "mo")
+	if err := (&core.Community{Store: ts.DB, Now: time.Now}).HidePaper(context.Background(), acct, "2611.00012", true, "spam"); err != nil {
+		t.Fatal(err)
+	}
+	ts.call(t, "POST", "/api/papers/2611.00012/upvote", bob, "")
+	if p := paper("2611.00012"); p.Daily != nil {
+		t.Error("a hidden paper was promoted")
+	}
+	// Two members voting at once promote it once.
+	ts.freshPaper(t, "2611.00014", time.Hour)
+	done := make(chan int, 2)
+	for _, tok := range []string{ann, bob} {
+		go func() { code, _, _ := ts.call(t, "POST", "/api/papers/2611.00014/upvote", tok, ""); done <- code }()
+	}
+	<-done
+	<-done
+	if p := paper("2611.00014"); p.Daily == nil || p.Upvotes != 2 {
+		t.Errorf("racing votes: daily %+v, %d upvotes", p.Daily, p.Upvotes)
 	}
 }

@@ -12,28 +12,30 @@ import (
 // SubmitPaper implements store.CurationStore.
 func (db *DB) SubmitPaper(ctx context.Context, paperID, user string, day model.Date, org string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.Now().UnixMilli()
+		var orgArg any
+		if org != "" {
+			orgArg = org
+		}
+		// One conditional statement: of two submissions racing for one
+		// paper, exactly one finds daily_date still empty.
+		res, err := tx.ExecContext(ctx, `UPDATE papers SET daily_date = $1, submitted_at = $2, on_daily_at = $2, submitted_by = $3,
+			organization = COALESCE($4, organization), updated_at = $2 WHERE id = $5 AND daily_date IS NULL`, day.String(), now, user, orgArg, paperID)
+		if err != nil {
+			return fmt.Errorf("store: submit %s: %w", paperID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
 		var existing sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT daily_date FROM papers WHERE id = $1`, paperID).Scan(&existing)
+		err = tx.QueryRowContext(ctx, `SELECT daily_date FROM papers WHERE id = $1`, paperID).Scan(&existing)
 		if isNotFound(err) {
 			return model.Errorf(model.ENOTFOUND, "paper %s not found", paperID)
 		}
 		if err != nil {
 			return err
 		}
-		if existing.Valid {
-			return model.Errorf(model.ECONFLICT, "paper %s was already submitted (on the list of %s)", paperID, existing.String)
-		}
-		now := db.Now().UnixMilli()
-		var orgArg any
-		if org != "" {
-			orgArg = org
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE papers SET daily_date = $1, submitted_at = $2, on_daily_at = $2, submitted_by = $3,
-			organization = COALESCE($4, organization), updated_at = $2 WHERE id = $5`, day.String(), now, user, orgArg, paperID)
-		if err != nil {
-			return fmt.Errorf("store: submit %s: %w", paperID, err)
-		}
-		return nil
+		return model.Errorf(model.ECONFLICT, "paper %s was already submitted (on the list of %s)", paperID, existing.String)
 	})
 }
 

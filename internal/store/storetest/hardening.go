@@ -214,3 +214,35 @@ func testListingDays(t *testing.T, s store.Store) {
 		t.Errorf("after backfill: %s", got)
 	}
 }
+
+// Two submissions of one paper at once: exactly one lands, the other is a
+// conflict.
+func testSubmitRace(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ann")
+	mustAccount(t, s, "bob")
+	if _, err := s.UpsertArxiv(ctx(), []*model.Paper{{ID: "2611.00021", Title: "Raced"}}, store.Checkpoint{}); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			errs <- s.SubmitPaper(ctx(), "2611.00021", []string{"ann", "bob"}[i%2], model.MustDate("2026-11-30"), "")
+		}()
+	}
+	ok := 0
+	for i := 0; i < 8; i++ {
+		switch err := <-errs; model.ErrorCode(err) {
+		case "":
+			ok++
+		case model.ECONFLICT:
+		default:
+			t.Errorf("racing submit: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of 8 racing submissions landed, want 1", ok)
+	}
+	if err := s.SubmitPaper(ctx(), "2611.99999", "ann", model.MustDate("2026-11-30"), ""); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("submit of an unknown paper: %v", err)
+	}
+}
