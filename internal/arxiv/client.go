@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -22,9 +23,10 @@ const (
 	maxBody              = 512 << 20
 )
 
-// Client fetches from arXiv politely: requests are serialised on one
-// connection and spaced by Interval; 503 with Retry-After is honoured, other
-// 5xx and network errors back off exponentially, up to MaxRetries.
+// Client fetches politely (arXiv, Hugging Face): requests are serialised on
+// one connection and spaced by Interval; 503 and 429 with Retry-After are
+// honoured, a spent RateLimit quota is waited out, other 5xx, 429s and
+// network errors back off exponentially, up to MaxRetries.
 type Client struct {
 	HTTP          *http.Client
 	UserAgent     string
@@ -38,9 +40,10 @@ type Client struct {
 	// turn is held by the one request in flight (arXiv's one-connection
 	// rule); a channel, not a mutex, so that a waiting request gives up
 	// when its context ends instead of queueing behind a long harvest.
-	turn chan struct{}
-	once sync.Once
-	last time.Time
+	turn      chan struct{}
+	once      sync.Once
+	last      time.Time
+	notBefore time.Time // a RateLimit header said the quota is spent until then
 }
 
 func (c *Client) acquire(ctx context.Context) error {
@@ -93,7 +96,12 @@ func (c *Client) Get(ctx context.Context, url string) ([]byte, error) {
 	backoff := c.Interval
 	var lastErr error
 	for attempt := 0; attempt <= c.MaxRetries; attempt++ {
-		if wait := c.Interval - time.Since(c.last); wait > 0 {
+		wait := c.Interval - time.Since(c.last)
+		if until := time.Until(c.notBefore); until > wait {
+			wait = until
+			c.Log.Info("rate limit quota spent; waiting", slog.String("url", url), slog.Duration("wait", wait))
+		}
+		if wait > 0 {
 			if err := c.Sleep(ctx, wait); err != nil {
 				return nil, err
 			}
@@ -115,7 +123,7 @@ func (c *Client) Get(ctx context.Context, url string) ([]byte, error) {
 				return nil, err
 			}
 			continue
-		case errors.As(err, &he) && he.Status < 500:
+		case errors.As(err, &he) && he.Status < 500 && he.Status != http.StatusTooManyRequests:
 			return nil, err // a client error does not get better by retrying
 		}
 		c.Log.Warn("arXiv request failed; backing off", slog.String("url", url), slog.Int("attempt", attempt+1),
@@ -141,9 +149,12 @@ func (c *Client) do(ctx context.Context, url string) (body []byte, retryAfter ti
 		return nil, 0, err
 	}
 	defer res.Body.Close()
+	if left, reset, ok := parseRateLimit(res.Header.Get("RateLimit")); ok && left == 0 {
+		c.notBefore = time.Now().Add(reset)
+	}
 	if res.StatusCode/100 != 2 {
 		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 1<<20))
-		if res.StatusCode == http.StatusServiceUnavailable {
+		if res.StatusCode == http.StatusServiceUnavailable || res.StatusCode == http.StatusTooManyRequests {
 			retryAfter = parseRetryAfter(res.Header.Get("Retry-After"))
 		}
 		return nil, retryAfter, &HTTPError{URL: url, Status: res.StatusCode}
@@ -160,6 +171,30 @@ func (c *Client) do(ctx context.Context, url string) (body []byte, retryAfter ti
 		return nil, 0, fmt.Errorf("GET %s: response larger than %d MB", url, maxBody>>20)
 	}
 	return body, 0, nil
+}
+
+// parseRateLimit reads the IETF RateLimit header (draft-ietf-httpapi-
+// ratelimit-headers), as Hugging Face sends it: `"api";r=487;t=254`, r the
+// requests left in the window and t the seconds until it resets.
+func parseRateLimit(v string) (left int, reset time.Duration, ok bool) {
+	if v == "" {
+		return 0, 0, false
+	}
+	left = -1
+	for _, part := range strings.Split(strings.SplitN(v, ",", 2)[0], ";") {
+		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(val))
+		if err != nil || n < 0 {
+			continue
+		}
+		switch k {
+		case "r", "remaining":
+			left = n
+		case "t", "reset":
+			reset = min(time.Duration(n)*time.Second, 15*time.Minute)
+		}
+	}
+	return left, reset, left >= 0
 }
 
 // parseRetryAfter reads seconds or an HTTP date; 0 when absent or invalid.

@@ -132,8 +132,8 @@ func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, 
 // paperWriter holds the statements of one upsert transaction, prepared once
 // for the whole batch.
 type paperWriter struct {
-	source                            string
-	existing, paper, user, org, event *sql.Stmt
+	source                                    string
+	existing, paper, user, org, event, growth *sql.Stmt
 }
 
 func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter, error) {
@@ -146,7 +146,8 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter
 		dst **sql.Stmt
 		sql string
 	}{
-		{&w.existing, `SELECT authors, authors_source, versions, latest_version FROM papers WHERE id = $1`},
+		{&w.existing, `SELECT authors, authors_source, versions, latest_version, upvotes FROM papers WHERE id = $1`},
+		{&w.growth, `INSERT INTO hf_upvote_changes (paper_id, at, delta) VALUES ($1,$2,$3)`},
 		{&w.paper, upsert},
 		{&w.user, upsertUserSQL},
 		{&w.org, upsertOrgSQL},
@@ -164,7 +165,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter
 }
 
 func (w *paperWriter) close() {
-	for _, st := range []*sql.Stmt{w.existing, w.paper, w.user, w.org, w.event} {
+	for _, st := range []*sql.Stmt{w.existing, w.paper, w.user, w.org, w.event, w.growth} {
 		if st != nil {
 			_ = st.Close()
 		}
@@ -178,12 +179,13 @@ type stored struct {
 	authorsSource string
 	versions      []versionJSON
 	latest        int
+	upvotes       int // Hugging Face's count as stored
 }
 
 func (w *paperWriter) read(ctx context.Context, id string) (stored, error) {
 	var s stored
 	var authors, versions string
-	err := w.existing.QueryRowContext(ctx, id).Scan(&authors, &s.authorsSource, &versions, &s.latest)
+	err := w.existing.QueryRowContext(ctx, id).Scan(&authors, &s.authorsSource, &versions, &s.latest, &s.upvotes)
 	if err == sql.ErrNoRows {
 		return s, nil
 	}
@@ -219,7 +221,15 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (boo
 	if w.source == sourceArxiv {
 		return old.exists, w.writeArxiv(ctx, p, old, authorsText, authorsSource, now)
 	}
-	return old.exists, w.writeHF(ctx, p, authorsText, authorsSource, now)
+	if err := w.writeHF(ctx, p, authorsText, authorsSource, now); err != nil {
+		return old.exists, err
+	}
+	if old.exists && p.Upvotes > old.upvotes {
+		if _, err := w.growth.ExecContext(ctx, p.ID, now, p.Upvotes-old.upvotes); err != nil {
+			return true, fmt.Errorf("upvote growth: %w", err)
+		}
+	}
+	return old.exists, nil
 }
 
 func (w *paperWriter) writeHF(ctx context.Context, p *model.Paper, authors, authorsSource string, now int64) error {

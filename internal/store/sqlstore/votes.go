@@ -84,8 +84,11 @@ func (db *DB) Voted(ctx context.Context, user string, paperIDs []string) (map[st
 }
 
 // VotesSince implements store.VoteStore.
+// Growth of Hugging Face's counts found by syncs counts as that many votes
+// at the time of the sync.
 func (db *DB) VotesSince(ctx context.Context, t time.Time) (map[string][]time.Time, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT paper_id, created_at FROM votes WHERE created_at >= $1`, t.UnixMilli())
+	rows, err := db.R.QueryContext(ctx, `SELECT paper_id, created_at, 1 FROM votes WHERE created_at >= $1
+		UNION ALL SELECT paper_id, at, delta FROM hf_upvote_changes WHERE at >= $1`, t.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("store: votes since: %w", err)
 	}
@@ -93,11 +96,13 @@ func (db *DB) VotesSince(ctx context.Context, t time.Time) (map[string][]time.Ti
 	out := map[string][]time.Time{}
 	for rows.Next() {
 		var id string
-		var at int64
-		if err := rows.Scan(&id, &at); err != nil {
+		var at, n int64
+		if err := rows.Scan(&id, &at, &n); err != nil {
 			return nil, err
 		}
-		out[id] = append(out[id], time.UnixMilli(at).UTC())
+		for range min(n, 10000) {
+			out[id] = append(out[id], time.UnixMilli(at).UTC())
+		}
 	}
 	return out, rows.Err()
 }

@@ -121,7 +121,12 @@ func testVotes(t *testing.T, s store.Store) {
 	p, _ = s.FindPaperByID(ctx(), "2601.00002")
 	eq(t, "re-import keeps votes", p.Upvotes, 13)
 	since, _ := s.VotesSince(ctx(), time.Now().Add(-time.Hour))
-	eq(t, "votes since", len(since["2601.00002"]), 1)
+	// One local vote, and the re-import's growth of Hugging Face's count
+	// (10 → 12) as two upvotes at the time of that sync.
+	eq(t, "votes since", len(since["2601.00002"]), 3)
+	mustUpsert(t, s, fixture("2601.00002", "2026-01-05", 11)) // a lower count records nothing
+	since, _ = s.VotesSince(ctx(), time.Now().Add(-time.Hour))
+	eq(t, "votes since after a lower count", len(since["2601.00002"]), 3)
 }
 
 func testComments(t *testing.T, s store.Store) {
