@@ -120,3 +120,15 @@ func SetOf(category string) string {
 	}
 	return group + ":" + archive
 }
+
+// LastAnnouncement returns the latest announcement instant at or before t.
+func LastAnnouncement(t time.Time) time.Time {
+	local := t.In(Eastern)
+	day := time.Date(local.Year(), local.Month(), local.Day(), announcementHour, 0, 0, 0, Eastern)
+	for i := 0; i < 30; i++ {
+		if d := day.AddDate(0, 0, -i); Announces(d) && !d.After(t) {
+			return d
+		}
+	}
+	return day.AddDate(0, 0, -30)
+}

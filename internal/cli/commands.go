@@ -5,9 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
+	"github.com/quire/quire/internal/arxiv"
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/ingest"
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store/sqlstore"
 )
 
 // setup parses the common flags, plus the command's own (extra may be nil).
@@ -101,12 +105,22 @@ func runIngest(ctx context.Context, args []string, env Env) error {
 }
 
 func runIngestHF(ctx context.Context, args []string, env Env) error {
-	cfg, log, paths, err := setup("ingest hf", args, env, nil)
+	var live bool
+	var from, to string
+	cfg, log, paths, err := setup("ingest hf", args, env, func(fs *flag.FlagSet, c *config.Config) {
+		fs.BoolVar(&live, "live", false, "fetch from Hugging Face's API (--hf-endpoint) instead of reading files")
+		fs.StringVar(&from, "from", "", "with --live: first day to fetch (default: today, UTC)")
+		fs.StringVar(&to, "to", "", "with --live: last day to fetch (default: --from)")
+		c.BindHFFlags(fs)
+	})
 	if err != nil {
 		return err
 	}
+	if live {
+		return runHFLive(ctx, cfg, log, env, from, to)
+	}
 	if len(paths) == 0 {
-		return fmt.Errorf("%w: quire ingest hf [flags] PATH (files or folders)", errUsage)
+		return fmt.Errorf("%w: quire ingest hf [flags] PATH (files or folders), or quire ingest hf --live [--from D] [--to D]", errUsage)
 	}
 	srcs, err := ingest.HFPaths(paths)
 	if err != nil {
@@ -126,4 +140,45 @@ func runIngestHF(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("%d of %d files failed", len(rep.Failed), len(srcs))
 	}
 	return nil
+}
+
+// runHFLive is quire ingest hf --live: the days from..to from the API.
+func runHFLive(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, from, to string) error {
+	start := model.DateOf(time.Now())
+	var err error
+	if from != "" {
+		if start, err = model.ParseDate(from); err != nil {
+			return fmt.Errorf("%w: --from: %v", errUsage, err)
+		}
+	}
+	end := start
+	if to != "" {
+		if end, err = model.ParseDate(to); err != nil {
+			return fmt.Errorf("%w: --to: %v", errUsage, err)
+		}
+	}
+	if end.Before(start) || end.Time().Sub(start.Time()) > 366*24*time.Hour {
+		return fmt.Errorf("%w: --from %s --to %s: want at most a year, in order", errUsage, start, end)
+	}
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	h := hfLive(cfg, db, log)
+	var n int
+	_, err = ingest.RecordRun(ctx, db, "hf", cfg.HFEndpoint, func() (int, int, error) {
+		var err error
+		n, err = h.Sync(ctx, start, end)
+		return n, 0, err
+	})
+	fmt.Fprintf(env.Stdout, "synced %d papers of %s..%s from %s\n", n, start, end, cfg.HFEndpoint)
+	return err
+}
+
+// hfLive is the Hugging Face sync of cfg over db.
+func hfLive(cfg config.Config, db *sqlstore.DB, log *slog.Logger) *ingest.HFLive {
+	c := arxiv.NewClient(cfg.UserAgent(Version), log)
+	c.Interval = 0 // Hugging Face asks for no spacing; its RateLimit headers say when to wait
+	return &ingest.HFLive{Client: c, Store: db, Endpoint: cfg.HFEndpoint, Log: log}
 }

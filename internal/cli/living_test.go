@@ -2,17 +2,23 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/quire/quire/internal/cli"
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/store"
+	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/testutil"
 	"github.com/quire/quire/internal/web/ui"
 )
 
@@ -33,6 +39,11 @@ func TestFollowedCategoryReachesTheFrontPage(t *testing.T) {
 	cfg := config.Default()
 	cfg.Addr, cfg.DataDir = "127.0.0.1:0", t.TempDir()
 	cfg.Categories, cfg.OAIEndpoint, cfg.ArxivInterval, cfg.ArxivFormat = []string{"hep-ex"}, arxivSrv.URL, 0, "arXiv"
+	hfSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("[]")) // today's list is still empty
+	}))
+	defer hfSrv.Close()
+	cfg.HFSync, cfg.HFEndpoint = true, hfSrv.URL
 	m := cli.NewMain(cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -91,4 +102,99 @@ func TestFollowedCategoryReachesTheFrontPage(t *testing.T) {
 	if body := get("/c/cs.LG"); strings.Contains(body, "Implications of right-handed") {
 		t.Error("/c/cs.LG lists hep-ex papers")
 	}
+	// /status shows both sources: the harvested category with its latest
+	// day, and the Hugging Face sync (run once here).
+	if !m.Jobs.Trigger(cli.HFTodayJob) {
+		t.Fatal("no Hugging Face job for --hf-sync")
+	}
+	waitRuns(t, m, func(r []*store.IngestRun) bool { return len(r) > 1 && r[0].Kind == "hf" && r[0].Status == "ok" })
+	status := get("/status")
+	for _, want := range []string{"arXiv hep-ex", "2017-07-05", "Hugging Face Daily Papers", "nothing listed for"} {
+		if !strings.Contains(status, want) {
+			t.Errorf("/status lacks %q", want)
+		}
+	}
+	metrics := get("/metrics")
+	for _, want := range []string{`quire_source_last_success_timestamp_seconds{source="oai:physics:hep-ex"}`, `quire_source_papers_total{source="hf"}`,
+		`quire_source_warning{source="oai:physics:hep-ex"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// quire ingest hf --live against a local server replaying a real day:
+// the first answer is a 429 (waited out), a second sync brings the grown
+// upvotes.
+func TestIngestHFLive(t *testing.T) {
+	day := "2026-08-05"
+	raw, err := os.ReadFile(filepath.Join(testutil.SharedData(t, "hf-daily-papers"), day+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	var grow atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		if r.URL.Query().Get("date") != day || r.URL.Query().Get("p") != "0" {
+			w.Write([]byte("[]"))
+			return
+		}
+		var items []map[string]any
+		_ = json.Unmarshal(raw, &items)
+		for _, it := range items {
+			p := it["paper"].(map[string]any)
+			p["upvotes"] = p["upvotes"].(float64) + float64(grow.Load())
+		}
+		_ = json.NewEncoder(w).Encode(items)
+	}))
+	defer srv.Close()
+	data := t.TempDir()
+	args := []string{"ingest", "hf", "--live", "--from", day, "--to", day, "--hf-endpoint", srv.URL, "--data", data}
+	start := time.Now()
+	if code, out, errOut := run(t, args...); code != 0 || !strings.Contains(out, "synced") {
+		t.Fatalf("first sync: %d %s %s", code, out, errOut)
+	}
+	if time.Since(start) < time.Second {
+		t.Error("the 429's Retry-After was not waited out")
+	}
+	first := upvotes(t, data)
+	grow.Store(4)
+	if code, out, errOut := run(t, args...); code != 0 {
+		t.Fatalf("second sync: %d %s %s", code, out, errOut)
+	}
+	second := upvotes(t, data)
+	if len(first) == 0 || len(second) != len(first) {
+		t.Fatalf("papers: %d then %d", len(first), len(second))
+	}
+	for id, n := range first {
+		if second[id] != n+4 {
+			t.Errorf("%s: %d upvotes after the second sync, want %d", id, second[id], n+4)
+		}
+	}
+}
+
+func upvotes(t *testing.T, data string) map[string]int {
+	db, err := sqlite.Open(filepath.Join(data, "quire.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.R.Query(`SELECT id, upvotes FROM papers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		_ = rows.Scan(&id, &n)
+		out[id] = n
+	}
+	return out
 }

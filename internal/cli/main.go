@@ -87,7 +87,19 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Jobs = scheduler.New(m.Log)
 	sets := m.Config.HarvestSets(arxiv.SetOf)
 	if len(sets) > 0 {
-		m.Jobs.Add(m.harvestJob(sets))
+		job := m.harvestJob(sets)
+		run := job.Run
+		job.Run = func(ctx context.Context) error {
+			err := run(ctx)
+			m.warnQuietSources(ctx, papers, sets)
+			return err
+		}
+		m.Jobs.Add(job)
+	}
+	if m.Config.HFSync {
+		for _, j := range m.hfJobs() {
+			m.Jobs.Add(j)
+		}
 	}
 	subs, sender, err := emailParts(m.Config, db, papers, m.Log)
 	if err != nil {
@@ -103,7 +115,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: sets, Categories: m.Config.Categories, Home: m.Config.Home, Proxies: proxies, MetricsAllow: metricsNets,
-		MetricsToken: m.Config.MetricsToken, Ready: db.Ready, OIDC: oidcLogin(m.Config)})
+		MetricsToken: m.Config.MetricsToken, Ready: db.Ready, OIDC: oidcLogin(m.Config),
+		Sources: func(ctx context.Context) ([]core.Source, error) { return papers.Sources(ctx, m.sourceConfig(sets)) }})
 	if err != nil {
 		return err
 	}
@@ -138,6 +151,41 @@ func oidcLogin(cfg config.Config) *ui.OIDC {
 		RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/login/oidc/callback"}
 }
 
+// sourceConfig is what /status reports on, with the scheduler's next runs.
+func (m *Main) sourceConfig(sets []string) core.SourceConfig {
+	next := map[string]time.Time{}
+	for _, st := range m.Jobs.Statuses() {
+		switch st.Name {
+		case ui.HarvestJob:
+			for _, set := range sets {
+				next["oai:"+set] = st.Next
+			}
+		case HFTodayJob, HFRecentJob:
+			if t, ok := next["hf"]; !ok || st.Next.Before(t) {
+				next["hf"] = st.Next
+			}
+		}
+	}
+	return core.SourceConfig{Categories: m.Config.Categories, SetOf: arxiv.SetOf, Sets: sets, HF: m.Config.HFSync,
+		HFEndpoint: m.Config.HFEndpoint, HarvestDelay: HarvestDelay, Next: next}
+}
+
+// warnQuietSources logs every source /status warns about, after a run:
+// a quiet day is said in the log too, never silent.
+func (m *Main) warnQuietSources(ctx context.Context, papers *core.Papers, sets []string) {
+	srcs, err := papers.Sources(ctx, m.sourceConfig(sets))
+	if err != nil {
+		m.Log.Warn("source status unavailable", slog.Any("error", err))
+		return
+	}
+	for _, s := range srcs {
+		if s.Warning != "" {
+			m.Log.Warn("source needs attention", slog.String("source", s.Name), slog.String("warning", s.Warning),
+				slog.String("latest_day", s.LatestDay.String()))
+		}
+	}
+}
+
 // HarvestDelay is how long after an announcement (20:00 US Eastern) the
 // harvest runs: the metadata reaches OAI-PMH around 22:30.
 const HarvestDelay = 150 * time.Minute
@@ -165,6 +213,55 @@ func (m *Main) harvestJob(sets []string) scheduler.Job {
 			return errors.Join(errs...)
 		}}
 }
+
+// HFNightHour is when (UTC) the nightly Hugging Face sync of the last
+// HFRecentDays runs: upvotes keep growing for a week or two, and comments,
+// stars, code links, organizations and AI summaries come later.
+const (
+	HFNightHour  = 3
+	HFRecentDays = 14
+	HFTodayEvery = 30 * time.Minute
+)
+
+// hfJobs are the Hugging Face sync: today's list every 30 minutes on
+// weekdays, and the last 14 days each night.
+func (m *Main) hfJobs() []scheduler.Job {
+	h := hfLive(m.Config, m.DB, m.Log)
+	run := func(days int) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			today := model.DateOf(time.Now())
+			_, err := ingest.RecordRun(ctx, m.DB, "hf", m.Config.HFEndpoint, func() (int, int, error) {
+				n, err := h.Sync(ctx, today.AddDays(-(days - 1)), today)
+				return n, 0, err
+			})
+			return err
+		}
+	}
+	return []scheduler.Job{
+		{Name: HFTodayJob, Retries: 2, RetryDelay: 5 * time.Minute, Run: run(1),
+			Next: func(now time.Time) time.Time {
+				t := now.Truncate(HFTodayEvery).Add(HFTodayEvery)
+				for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+					t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
+				}
+				return t
+			}},
+		{Name: HFRecentJob, Retries: 3, RetryDelay: 15 * time.Minute, Run: run(HFRecentDays),
+			Next: func(now time.Time) time.Time {
+				t := time.Date(now.Year(), now.Month(), now.Day(), HFNightHour, 0, 0, 0, time.UTC)
+				if !t.After(now) {
+					t = t.AddDate(0, 0, 1)
+				}
+				return t
+			}},
+	}
+}
+
+// Names of the Hugging Face sync jobs.
+const (
+	HFTodayJob  = "hf-today"
+	HFRecentJob = "hf-recent"
+)
 
 // DigestHour is when digests go out (UTC): after arXiv's announcement
 // (00:00–01:00 UTC) has reached the lists.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -47,6 +48,8 @@ type Config struct {
 	OAIEndpoint   string
 	QueryEndpoint string
 	Home          string        // what / shows: auto, daily or new
+	HFEndpoint    string        // Hugging Face, for the Daily Papers sync
+	HFSync        bool          // quire serve keeps Hugging Face's Daily Papers in sync
 	Categories    []string      // arXiv categories or archives the instance follows (cs.LG, hep-th, cs)
 	ArxivSets     []string      // sets the server harvests after each announcement (default: those of Categories)
 	ArxivFormat   string        // OAI-PMH metadata format
@@ -67,7 +70,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheMB: 64, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
-		Home: "auto", Promote: true, SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
+		Home: "auto", Promote: true, HFEndpoint: "https://huggingface.co", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
 
 // DBPath is the SQLite database file.
@@ -115,9 +118,17 @@ func (c *Config) BindArxivFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ArxivInterval, "interval", c.ArxivInterval, "time between requests; arXiv asks for 3s (env QUIRE_ARXIV_INTERVAL)")
 }
 
+// BindHFFlags registers the Hugging Face sync's flags.
+func (c *Config) BindHFFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.HFEndpoint, "hf-endpoint", c.HFEndpoint, "Hugging Face's base URL for the Daily Papers API (env QUIRE_HF_ENDPOINT)")
+	fs.StringVar(&c.ArxivContact, "contact", c.ArxivContact, "e-mail put in the User-Agent (env QUIRE_ARXIV_CONTACT)")
+}
+
 // BindServeFlags registers the flags of `quire serve`.
 func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	c.BindArxivFlags(fs)
+	fs.StringVar(&c.HFEndpoint, "hf-endpoint", c.HFEndpoint, "Hugging Face's base URL for the Daily Papers API (env QUIRE_HF_ENDPOINT)")
+	fs.BoolVar(&c.HFSync, "hf-sync", c.HFSync, "keep Hugging Face's Daily Papers in sync: today every 30 minutes on weekdays, the last 14 days each night (env QUIRE_HF_SYNC)")
 	fs.StringVar(&c.Home, "home", c.Home, "what the front page shows: auto (the Daily list, or arXiv's latest listing when it is newer), daily or new (env QUIRE_HOME)")
 	fs.Var(listValue{&c.Categories}, "categories", "comma-separated arXiv categories or whole archives the instance follows, e.g. cs.LG,cs.CV,hep-th; their OAI-PMH sets are harvested after each announcement and their new papers listed on /papers/new (env QUIRE_CATEGORIES)")
 	fs.Var(listValue{&c.ArxivSets}, "arxiv-sets", "comma-separated OAI-PMH sets to harvest after each arXiv announcement, e.g. cs:cs:LG,cs:cs:CL (env QUIRE_ARXIV_SETS)")
@@ -171,6 +182,9 @@ func (c Config) Validate() error {
 	}
 	if c.ArxivInterval < 0 {
 		return fmt.Errorf("config: --interval must be >= 0")
+	}
+	if u, err := url.Parse(c.HFEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: --hf-endpoint %q: want an http(s) URL such as https://huggingface.co", c.HFEndpoint)
 	}
 	if c.Home != "auto" && c.Home != "daily" && c.Home != "new" {
 		return fmt.Errorf("config: --home %q: want auto, daily or new", c.Home)
@@ -234,6 +248,9 @@ func splitList(v string) []string {
 // to reach the operator, as arXiv's terms ask.
 func (c Config) UserAgent(version string) string {
 	ua := "quire/" + version + " (self-hosted Daily Papers"
+	if c.BaseURL != "" {
+		ua += "; +" + strings.TrimSuffix(c.BaseURL, "/")
+	}
 	if c.ArxivContact != "" {
 		ua += "; mailto:" + c.ArxivContact
 	}

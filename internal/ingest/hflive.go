@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 
 	"github.com/quire/quire/internal/arxiv"
@@ -103,13 +102,4 @@ func (h *HFLive) Sync(ctx context.Context, from, to model.Date) (int, error) {
 		return total, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	return total, nil
-}
-
-// HFEndpointValid checks an --hf-endpoint value.
-func HFEndpointValid(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("want an http(s) URL such as https://huggingface.co")
-	}
-	return nil
 }

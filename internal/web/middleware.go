@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/quire/quire/internal/core"
 )
 
 type statusRecorder struct {
@@ -87,4 +90,47 @@ func (m *metrics) wrap(route string, next http.Handler) http.Handler {
 		}
 		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
 	})
+}
+
+// sourceCollector exports every source's freshness at scrape time, so an
+// alert can fire on a source that stopped bringing papers.
+type sourceCollector struct {
+	sources func(ctx context.Context) ([]core.Source, error)
+	log     *slog.Logger
+}
+
+var (
+	sourceLastSuccess = prometheus.NewDesc("quire_source_last_success_timestamp_seconds",
+		"Unix time of the source's last successful run.", []string{"source"}, nil)
+	sourcePapers = prometheus.NewDesc("quire_source_papers_total",
+		"Papers on the source's latest listing (or Daily) day.", []string{"source"}, nil)
+	sourceWarning = prometheus.NewDesc("quire_source_warning",
+		"1 when the source has a warning on /status (a silent quiet day, a failing run).", []string{"source"}, nil)
+)
+
+func (c *sourceCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- sourceLastSuccess
+	ch <- sourcePapers
+	ch <- sourceWarning
+}
+
+func (c *sourceCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srcs, err := c.sources(ctx)
+	if err != nil {
+		c.log.Warn("metrics: sources unavailable", slog.Any("error", err))
+		return
+	}
+	for _, s := range srcs {
+		if !s.LastSuccess.IsZero() {
+			ch <- prometheus.MustNewConstMetric(sourceLastSuccess, prometheus.GaugeValue, float64(s.LastSuccess.Unix()), s.Key)
+		}
+		ch <- prometheus.MustNewConstMetric(sourcePapers, prometheus.GaugeValue, float64(s.DayPapers), s.Key)
+		warn := 0.0
+		if s.Warning != "" {
+			warn = 1
+		}
+		ch <- prometheus.MustNewConstMetric(sourceWarning, prometheus.GaugeValue, warn, s.Key)
+	}
 }

@@ -53,6 +53,8 @@ type Options struct {
 	Categories []string
 	// Home is what / shows: auto, daily or new.
 	Home string
+	// Sources reports every source's freshness (/status and /metrics).
+	Sources func(ctx context.Context) ([]core.Source, error)
 	// OIDC is sign-in with an OpenID Connect provider; nil when off.
 	OIDC *ui.OIDC
 	// Ready checks that the database takes writes (/readyz).
@@ -79,6 +81,9 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.registry)
+	if opts.Sources != nil {
+		s.registry.MustRegister(&sourceCollector{sources: opts.Sources, log: opts.Log})
+	}
 	if opts.CacheBytes > 0 {
 		s.cache = newCache(opts.Papers.Store, opts.CacheBytes, opts.Log)
 	}
@@ -90,7 +95,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages.Subs, pages.Digests, pages.OIDC, pages.Categories, pages.Home = opts.Subscriptions, opts.Digests, opts.OIDC, opts.Categories, opts.Home
+	pages.Subs, pages.Digests, pages.OIDC, pages.Categories, pages.Home, pages.Sources = opts.Subscriptions, opts.Digests, opts.OIDC, opts.Categories, opts.Home, opts.Sources
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }
 	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets, limiter)

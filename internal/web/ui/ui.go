@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -29,6 +30,8 @@ type Handler struct {
 	Categories []string
 	// Home is what / shows: "auto" (default), "daily" or "new".
 	Home string
+	// Sources reports the freshness of every source (/status).
+	Sources func(ctx context.Context) ([]core.Source, error)
 
 	assets *assets
 	views  *engine
@@ -53,6 +56,7 @@ func New(papers *core.Papers, accounts *core.Accounts, community *core.Community
 func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc)) {
 	h.accountRoutes(handle)
 	h.oidcRoutes(handle)
+	handle("GET /status", h.status) // fresh on every load: it reports the clock
 	h.communityRoutes(handle)
 	h.emailRoutes(handle)
 }
