@@ -102,6 +102,36 @@ func TestFollowedCategoryReachesTheFrontPage(t *testing.T) {
 	if body := get("/c/cs.LG"); strings.Contains(body, "Implications of right-handed") {
 		t.Error("/c/cs.LG lists hep-ex papers")
 	}
+	// The API pages through them newest first; the feed has the latest.
+	res, err := http.Get(m.URL() + "/api/papers?category=hep-ex&limit=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page1 []struct {
+		ID string `json:"id"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&page1)
+	res.Body.Close()
+	link := res.Header.Get("Link")
+	if len(page1) != 2 || !strings.Contains(link, `rel="next"`) {
+		t.Fatalf("/api/papers page 1: %v, Link %q", page1, link)
+	}
+	nextURL := link[1:strings.Index(link, ">")]
+	res, err = http.Get(m.URL() + nextURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page2 []struct {
+		ID string `json:"id"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&page2)
+	res.Body.Close()
+	if len(page2) != 1 || res.Header.Get("Link") != "" || page2[0].ID == page1[0].ID || page2[0].ID == page1[1].ID {
+		t.Errorf("/api/papers page 2: %v, Link %q", page2, res.Header.Get("Link"))
+	}
+	if feed := get("/feed/new.rss?category=hep-ex"); !strings.Contains(feed, "Implications of right-handed neutrinos") {
+		t.Errorf("/feed/new.rss lacks the latest listing: %.300s", feed)
+	}
 	// /status shows both sources: the harvested category with its latest
 	// day, and the Hugging Face sync (run once here).
 	if !m.Jobs.Trigger(cli.HFTodayJob) {

@@ -86,3 +86,27 @@ func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, 
 	}
 	return l, nil
 }
+
+// ListedQuery pages through arXiv papers newest listing first (Hugging
+// Face's GET /api/papers), optionally of one day and some categories.
+type ListedQuery struct {
+	Day        model.Date // zero: every day
+	Categories []string
+	After      *store.ListingKey // the cursor: continue after this paper
+	Limit      int
+}
+
+// Listed returns a page and the cursor of the next one (nil at the end).
+func (p *Papers) Listed(ctx context.Context, q ListedQuery) ([]*model.Paper, *store.ListingKey, error) {
+	ps, err := p.Store.FindPapers(ctx, store.PaperFilter{Listed: q.Day, Categories: q.Categories, ListedOnly: true,
+		ListedBefore: q.After, Sort: store.SortListedDesc, Limit: q.Limit + 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ps) <= q.Limit {
+		return ps, nil, nil
+	}
+	ps = ps[:q.Limit]
+	last := ps[len(ps)-1]
+	return ps, &store.ListingKey{Day: last.ListingDay, ID: last.ID}, nil
+}

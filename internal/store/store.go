@@ -29,11 +29,12 @@ type Store interface {
 
 // Sort orders for FindPapers.
 const (
-	SortUpvotes   = "upvotes"   // most upvoted first, then newest submission
-	SortSubmitted = "submitted" // newest submission to the daily list first
-	SortPublished = "published" // newest arXiv publication first
-	SortListing   = "listing"   // an arXiv listing: most upvoted first, then arXiv's order
-	SortArxiv     = "arxiv"     // arXiv's order (by id)
+	SortUpvotes    = "upvotes"     // most upvoted first, then newest submission
+	SortSubmitted  = "submitted"   // newest submission to the daily list first
+	SortPublished  = "published"   // newest arXiv publication first
+	SortListing    = "listing"     // an arXiv listing: most upvoted first, then arXiv's order
+	SortArxiv      = "arxiv"       // arXiv's order (by id)
+	SortListedDesc = "listed-desc" // newest listing day first, then id descending
 )
 
 // PaperFilter selects papers for FindPapers and CountPapers. Zero fields do
@@ -48,10 +49,20 @@ type PaperFilter struct {
 	Submitter     string
 	Organization  string
 	Listed        model.Date // papers whose arXiv listing day this is
-	Categories    []string   // in any of these categories or archives ("cs.LG", "cs")
-	Sort          string     // one of the Sort constants; SortSubmitted by default
-	Offset        int
-	Limit         int // 0 means no limit
+	// ListedBefore keeps papers listed before (Day, ID) in SortListedDesc
+	// order (keyset paging); ListedOnly keeps only papers with a listing day.
+	ListedBefore *ListingKey
+	ListedOnly   bool
+	Categories   []string // in any of these categories or archives ("cs.LG", "cs")
+	Sort         string   // one of the Sort constants; SortSubmitted by default
+	Offset       int
+	Limit        int // 0 means no limit
+}
+
+// ListingKey is a position in SortListedDesc order.
+type ListingKey struct {
+	Day model.Date
+	ID  string
 }
 
 // UpsertResult counts what an upsert did.

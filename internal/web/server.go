@@ -104,7 +104,7 @@ func New(opts Options) (*Server, error) {
 	apis := &api.Handler{Papers: opts.Papers, Community: opts.Community, Limiter: limiter, Log: opts.Log}
 	apis.Routes(cached)
 	apis.WriteRoutes(uncached)
-	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL}).Routes(cached)
+	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL, Categories: opts.Categories}).Routes(cached)
 	s.handle("GET /healthz", s.healthz, false)
 	s.handle("GET /readyz", s.readyz, false)
 	s.mux.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))

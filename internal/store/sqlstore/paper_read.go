@@ -138,6 +138,13 @@ func paperWhere(f store.PaperFilter) (string, []any) {
 	if c := categoryCond(f.Categories, arg); c != "" {
 		conds = append(conds, c)
 	}
+	if f.ListedOnly {
+		conds = append(conds, "p.listing_day IS NOT NULL")
+	}
+	if k := f.ListedBefore; k != nil {
+		d := arg(k.Day.String())
+		conds = append(conds, "(p.listing_day < "+d+" OR (p.listing_day = "+d+" AND p.id < "+arg(k.ID)+"))")
+	}
 	if len(conds) == 0 {
 		return "", args
 	}
@@ -164,6 +171,8 @@ func paperOrder(sort string) string {
 		return " ORDER BY p.upvotes + p.user_votes DESC, p.id"
 	case store.SortArxiv:
 		return " ORDER BY p.id"
+	case store.SortListedDesc:
+		return " ORDER BY p.listing_day DESC, p.id DESC"
 	case store.SortUpvotes:
 		return " ORDER BY p.upvotes + p.user_votes DESC, p.submitted_at DESC, p.id DESC"
 	case store.SortPublished:

@@ -24,6 +24,7 @@ type Handler struct {
 // middleware per route.
 func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /api/daily_papers", h.dailyPapersRoute)
+	handle("GET /api/papers", h.listed)
 	handle("GET /api/papers/search", h.search)
 	handle("GET /api/papers/{id...}", h.paper)
 	handle("GET /api/papers/{id}/similar", h.similar)

@@ -25,6 +25,8 @@ type Handler struct {
 	SiteName string
 	// BaseURL makes links absolute; when empty the request's host is used.
 	BaseURL string
+	// Categories are the arXiv categories the instance follows (/feed/new).
+	Categories []string
 }
 
 // DailyItems is how many of the latest daily papers the daily feed holds.
@@ -42,6 +44,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	for ext := range Formats {
 		handle("GET /feed/daily."+ext, h.daily(ext))
 		handle("GET /feed/search."+ext, h.search(ext))
+		handle("GET /feed/new."+ext, h.newPapers(ext))
 	}
 	handle("GET /feed/saved/{file}", h.saved) // {secret}.{ext}
 }
@@ -58,6 +61,36 @@ func (h *Handler) daily(ext string) http.HandlerFunc {
 			Description: "The latest papers on " + h.SiteName + "'s daily list, ranked by the community.",
 			Id:          base + "/feed/daily." + ext}
 		h.write(w, r, ext, f, papers, base)
+	}
+}
+
+// newPapers is the feed of arXiv's latest listing of the followed
+// categories, or of ?category=: new submissions, then cross-lists.
+func (h *Handler) newPapers(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		cats, cat := h.Categories, r.URL.Query().Get("category")
+		if cat != "" {
+			parsed, err := core.ParseCategories(cat)
+			if err != nil || len(parsed) != 1 {
+				h.fail(w, r, model.Errorf(model.EINVALID, "%q is not an arXiv category or archive", cat))
+				return
+			}
+			cats = parsed
+		}
+		l, err := h.Papers.NewListing(r.Context(), model.Date{}, cats, false)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		base := h.base(r)
+		title, link := h.SiteName+": new on arXiv", base+"/papers/new"
+		if cat != "" {
+			title, link = title+" in "+cat, base+"/c/"+urlPath(cat)
+		}
+		f := &feeds.Feed{Title: title, Link: &feeds.Link{Href: link},
+			Description: "arXiv's latest announcement, ranked by the community's upvotes.",
+			Id:          base + "/feed/new." + ext + "?category=" + urlQuery(cat)}
+		h.write(w, r, ext, f, append(l.New, l.Cross...), base)
 	}
 }
 

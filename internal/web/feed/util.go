@@ -13,6 +13,8 @@ func htmlEscape(s string) string { return html.EscapeString(s) }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
 
+func urlPath(s string) string { return url.PathEscape(s) }
+
 // cleanFeed drops the characters XML 1.0 cannot carry (most control
 // characters, lone surrogates, U+FFFE/U+FFFF) from every text of f: one
 // paper with a stray \x01 in its abstract must not make the whole feed
