@@ -50,6 +50,9 @@ type Paper struct {
 	License    string
 	Submitter  string    // who submitted it to arXiv (a name, not an account)
 	Versions   []Version // oldest first
+	// LocalUpvotes is how many of Upvotes were cast here; the rest are
+	// Hugging Face's count.
+	LocalUpvotes int
 	// ListingDay is the day arXiv listed the paper's first version (UTC,
 	// Monday to Friday); zero when no arXiv source has brought it.
 	ListingDay Date
@@ -202,4 +205,14 @@ func WebURL(u string) string {
 		return ""
 	}
 	return u
+}
+
+// UpvoteSources says where the count comes from when both count:
+// "51 on Hugging Face · 3 here", else "".
+func (p *Paper) UpvoteSources() string {
+	hf := p.Upvotes - p.LocalUpvotes
+	if hf <= 0 || p.LocalUpvotes <= 0 {
+		return ""
+	}
+	return strconv.Itoa(hf) + " on Hugging Face · " + strconv.Itoa(p.LocalUpvotes) + " here"
 }

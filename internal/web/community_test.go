@@ -342,3 +342,26 @@ func TestUpvotePromotes(t *testing.T) {
 		t.Errorf("racing votes: daily %+v, %d upvotes", p.Daily, p.Upvotes)
 	}
 }
+
+// Local votes and Hugging Face's count stay apart on the page and add up
+// in the API.
+func TestUpvoteSourcesShown(t *testing.T) {
+	ts := newTestServer(t, 0, "../hf/testdata/2024-05-27.json")
+	tok := ts.member(t, "ann", "")
+	before, _ := ts.DB.FindPaperByID(context.Background(), "2405.15738")
+	if code, _, _ := ts.call(t, "POST", "/api/papers/2405.15738/upvote", tok, ""); code != 200 {
+		t.Fatal(code)
+	}
+	_, body := ts.get(t, "/papers/date/2024-05-27")
+	want := fmt.Sprintf("%d on Hugging Face · 1 here", before.Upvotes)
+	if !strings.Contains(string(body), want) {
+		t.Errorf("the day page does not say %q", want)
+	}
+	var p struct {
+		Upvotes int `json:"upvotes"`
+	}
+	ts.getJSON(t, "/api/papers/2405.15738", &p)
+	if p.Upvotes != before.Upvotes+1 {
+		t.Errorf("API upvotes %d, want the sum %d", p.Upvotes, before.Upvotes+1)
+	}
+}

@@ -19,7 +19,7 @@ const paperColumns = `p.id, p.title, p.summary, p.authors, p.published_at, p.upv
 	p.ai_summary, p.ai_keywords, p.ai_summary_model, p.thumbnail, p.media_urls,
 	p.daily_date, p.submitted_at, p.on_daily_at, p.author_participating,
 	p.categories, p.comments, p.journal_ref, p.doi, p.report_no, p.license, p.submitter, p.versions, p.updated_at,
-	p.listing_day,
+	p.listing_day, p.user_votes,
 	o.name, o.object_id, o.fullname, o.avatar,
 	u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro`
 
@@ -240,7 +240,7 @@ func scanPaper(rows *sql.Rows) (*model.Paper, []authorJSON, error) {
 		&p.AISummary, &keywords, &p.AISummaryModel, &p.Thumbnail, &media,
 		&day, &submitted, &onDaily, &participating,
 		&categories, &p.Comments, &p.JournalRef, &p.DOI, &p.ReportNo, &p.License, &p.Submitter, &vers, &updated,
-		&listed,
+		&listed, &p.LocalUpvotes,
 		&oName, &oID, &oFull, &oAvatar,
 		&uName, &uID, &uFull, &uAvatar, &uType, &uPro); err != nil {
 		return nil, nil, fmt.Errorf("scan paper: %w", err)
