@@ -53,3 +53,36 @@ func runHTTPBench(args []string) error {
 		len(lat), lat[len(lat)/2], lat[len(lat)*9/10], lat[len(lat)*99/100])
 	return nil
 }
+
+// runGetBench requests one URL again and again, one at a time, and prints
+// the latency's median and 99th percentile (for a page whose cost does not
+// depend on the query, such as /papers/new/DAY).
+func runGetBench(args []string) error {
+	fs := flag.NewFlagSet("get", flag.ExitOnError)
+	u := fs.String("url", "http://127.0.0.1:8080/papers/new", "URL")
+	n := fs.Int("n", 200, "requests")
+	warm := fs.Int("warm", 5, "requests before measuring")
+	_ = fs.Parse(args)
+	client := &http.Client{Timeout: 60 * time.Second}
+	var lat []float64
+	size := 0
+	for i := 0; i < *warm+*n; i++ {
+		start := time.Now()
+		res, err := client.Get(*u)
+		if err != nil {
+			return err
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			return fmt.Errorf("GET %s: %d", *u, res.StatusCode)
+		}
+		if i >= *warm {
+			lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+			size = len(b)
+		}
+	}
+	sort.Float64s(lat)
+	fmt.Printf("%s: %d requests, %d bytes, p50 %.2f ms, p99 %.2f ms\n", *u, len(lat), size, lat[len(lat)/2], lat[len(lat)*99/100])
+	return nil
+}

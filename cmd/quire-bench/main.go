@@ -27,10 +27,11 @@ func main() {
 		lines := fs.Int("lines", 1_000_000, "how many records")
 		seed := fs.Int64("seed", 1, "random seed")
 		path := fs.String("sample", sample, "real Kaggle lines to imitate")
+		perDay := fs.Int("per-day", 0, "spread first versions over weekdays, this many a day (0: one date for all)")
 		_ = fs.Parse(os.Args[2:])
 		tmpl, err := arxivtest.Templates(*path)
 		if err == nil {
-			err = arxivtest.Write(os.Stdout, tmpl, *lines, *seed)
+			err = arxivtest.WriteDaily(os.Stdout, tmpl, *lines, *seed, *perDay)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)
@@ -43,6 +44,11 @@ func main() {
 		}
 	case "http":
 		if err := runHTTPBench(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
+	case "get":
+		if err := runGetBench(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)
 			os.Exit(1)
 		}

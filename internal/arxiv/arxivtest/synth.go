@@ -12,6 +12,7 @@ import (
 	"math/rand"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/quire/quire/internal/arxiv"
 )
@@ -35,6 +36,14 @@ func Templates(path string) ([][]byte, error) {
 // months), so ids are unique and sorted; text is recombined from the
 // templates' words, so lengths and vocabulary stay realistic.
 func Write(w io.Writer, templates [][]byte, n int, seed int64) error {
+	return WriteDaily(w, templates, n, seed, 0)
+}
+
+// WriteDaily is Write with the first versions spread over weekdays from
+// Tuesday 2026-01-06, perDay papers a day, each submitted at 15:00 UTC
+// (before arXiv's cut-off), so that listing days hold perDay papers; 0
+// keeps Write's single date.
+func WriteDaily(w io.Writer, templates [][]byte, n int, seed int64, perDay int) error {
 	var recs []arxiv.KaggleRecord
 	var words []string
 	for _, t := range templates {
@@ -60,8 +69,11 @@ func Write(w io.Writer, templates [][]byte, n int, seed int64) error {
 		r.Abstract = recombine(rng, words, len(strings.Fields(shape.Abstract)))
 		r.Versions = nil
 		for v := 1; v <= 1+rng.Intn(3); v++ {
-			r.Versions = append(r.Versions, arxiv.KaggleVersion{Version: fmt.Sprintf("v%d", v),
-				Created: fmt.Sprintf("Mon, %d Jan 2024 1%d:00:00 GMT", 1+v*3, v)})
+			created := fmt.Sprintf("Mon, %d Jan 2024 1%d:00:00 GMT", 1+v*3, v)
+			if perDay > 0 {
+				created = weekday(i/perDay).AddDate(0, 0, 7*(v-1)).Format(time.RFC1123)
+			}
+			r.Versions = append(r.Versions, arxiv.KaggleVersion{Version: fmt.Sprintf("v%d", v), Created: created})
 		}
 		if err := enc.Encode(&r); err != nil {
 			return err
@@ -77,4 +89,16 @@ func recombine(rng *rand.Rand, words []string, n int) string {
 		out[i] = words[rng.Intn(len(words))]
 	}
 	return strings.Join(out, " ")
+}
+
+// weekday is the n-th weekday from Tuesday 2026-01-06, at 15:00 UTC.
+func weekday(n int) time.Time {
+	t := time.Date(2026, 1, 6, 15, 0, 0, 0, time.UTC)
+	for ; n > 0; n-- {
+		t = t.AddDate(0, 0, 1)
+		for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+			t = t.AddDate(0, 0, 1)
+		}
+	}
+	return t
 }
