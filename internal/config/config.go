@@ -114,20 +114,28 @@ func (c *Config) BindArxivFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.OAIEndpoint, "oai-endpoint", c.OAIEndpoint, "arXiv OAI-PMH endpoint (env QUIRE_OAI_ENDPOINT)")
 	fs.StringVar(&c.QueryEndpoint, "query-endpoint", c.QueryEndpoint, "arXiv query API endpoint (env QUIRE_QUERY_ENDPOINT)")
 	fs.StringVar(&c.ArxivFormat, "format", c.ArxivFormat, "OAI-PMH metadata format: arXivRaw, arXiv or oai_dc (env QUIRE_ARXIV_FORMAT)")
-	fs.StringVar(&c.ArxivContact, "contact", c.ArxivContact, "e-mail put in the User-Agent sent to arXiv (env QUIRE_ARXIV_CONTACT)")
+	c.bindContact(fs)
 	fs.DurationVar(&c.ArxivInterval, "interval", c.ArxivInterval, "time between requests; arXiv asks for 3s (env QUIRE_ARXIV_INTERVAL)")
 }
 
-// BindHFFlags registers the Hugging Face sync's flags.
+// BindHFFlags registers the Hugging Face sync's flags (quire ingest hf).
 func (c *Config) BindHFFlags(fs *flag.FlagSet) {
+	c.bindHFEndpoint(fs)
+	c.bindContact(fs)
+}
+
+func (c *Config) bindHFEndpoint(fs *flag.FlagSet) {
 	fs.StringVar(&c.HFEndpoint, "hf-endpoint", c.HFEndpoint, "Hugging Face's base URL for the Daily Papers API (env QUIRE_HF_ENDPOINT)")
-	fs.StringVar(&c.ArxivContact, "contact", c.ArxivContact, "e-mail put in the User-Agent (env QUIRE_ARXIV_CONTACT)")
+}
+
+func (c *Config) bindContact(fs *flag.FlagSet) {
+	fs.StringVar(&c.ArxivContact, "contact", c.ArxivContact, "e-mail put in the User-Agent sent to arXiv and Hugging Face (env QUIRE_ARXIV_CONTACT)")
 }
 
 // BindServeFlags registers the flags of `quire serve`.
 func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	c.BindArxivFlags(fs)
-	fs.StringVar(&c.HFEndpoint, "hf-endpoint", c.HFEndpoint, "Hugging Face's base URL for the Daily Papers API (env QUIRE_HF_ENDPOINT)")
+	c.bindHFEndpoint(fs)
 	fs.BoolVar(&c.HFSync, "hf-sync", c.HFSync, "keep Hugging Face's Daily Papers in sync: today every 30 minutes on weekdays, the last 14 days each night (env QUIRE_HF_SYNC)")
 	fs.StringVar(&c.Home, "home", c.Home, "what the front page shows: auto (the Daily list, or arXiv's latest listing when it is newer), daily or new (env QUIRE_HOME)")
 	fs.Var(listValue{&c.Categories}, "categories", "comma-separated arXiv categories or whole archives the instance follows, e.g. cs.LG,cs.CV,hep-th; their OAI-PMH sets are harvested after each announcement and their new papers listed on /papers/new (env QUIRE_CATEGORIES)")

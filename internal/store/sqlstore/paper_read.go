@@ -165,6 +165,19 @@ func categoryCond(cats []string, arg func(any) string) string {
 	return "(" + strings.Join(or, " OR ") + ")"
 }
 
+// categoryFilter is categoryCond as " AND …" ("" when cats is empty),
+// its arguments appended to args.
+func categoryFilter(cats []string, args *[]any) string {
+	c := categoryCond(cats, func(v any) string {
+		*args = append(*args, v)
+		return fmt.Sprintf("$%d", len(*args))
+	})
+	if c == "" {
+		return ""
+	}
+	return " AND " + c
+}
+
 func paperOrder(sort string) string {
 	switch sort {
 	case store.SortListing:
@@ -354,15 +367,9 @@ func isNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 // ListingDays implements store.PaperStore.
 func (db *DB) ListingDays(ctx context.Context, d model.Date, cats []string) (prev, next model.Date, err error) {
 	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	day := arg(d.String())
-	cond := ""
-	if c := categoryCond(cats, arg); c != "" {
-		cond = " AND " + c
-	}
+	day := "$1"
+	args = append(args, d.String())
+	cond := categoryFilter(cats, &args)
 	var p, n sql.NullString
 	err = db.R.QueryRowContext(ctx, `SELECT
 		(SELECT MAX(p.listing_day) FROM papers p WHERE p.listing_day < `+day+` AND p.hidden_at IS NULL`+cond+`),
@@ -382,14 +389,7 @@ func (db *DB) ListingDays(ctx context.Context, d model.Date, cats []string) (pre
 // LatestListingDay implements store.PaperStore.
 func (db *DB) LatestListingDay(ctx context.Context, cats []string) (model.Date, error) {
 	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	cond := ""
-	if c := categoryCond(cats, arg); c != "" {
-		cond = " AND " + c
-	}
+	cond := categoryFilter(cats, &args)
 	var s sql.NullString
 	if err := db.R.QueryRowContext(ctx, `SELECT MAX(p.listing_day) FROM papers p WHERE p.hidden_at IS NULL`+cond, args...).Scan(&s); err != nil {
 		return model.Date{}, fmt.Errorf("store: latest listing day: %w", err)
