@@ -270,5 +270,12 @@ func (m *dcMeta) paper(identifier string) (*model.Paper, error) {
 	if len(m.Rights) > 0 {
 		p.License = strings.TrimSpace(m.Rights[0])
 	}
+	seen := map[string]bool{}
+	for _, subj := range m.Subjects {
+		if c := SubjectCode(subj); c != "" && !seen[c] {
+			seen[c] = true
+			p.Categories = append(p.Categories, c) // arXiv lists the primary first
+		}
+	}
 	return p, nil
 }

@@ -126,3 +126,51 @@ func TestSetOf(t *testing.T) {
 		}
 	}
 }
+
+// Every category-like subject of the real oai_dc dumps maps to a code
+// (names, not codes, are what oai_dc carries).
+func TestSubjectCodesOnRealRecords(t *testing.T) {
+	dir := testutil.SharedData(t, "arxiv-oai-dc-daily")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	unknown := map[string]int{}
+	mapped, records := 0, 0
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(nil, 4<<20)
+		for sc.Scan() {
+			var rec []json.RawMessage
+			var meta struct {
+				Subject []string `json:"subject"`
+			}
+			if json.Unmarshal(sc.Bytes(), &rec) != nil || len(rec) != 2 || json.Unmarshal(rec[1], &meta) != nil {
+				continue
+			}
+			records++
+			got := false
+			for _, s := range meta.Subject {
+				if SubjectCode(s) != "" {
+					got = true
+				} else if strings.Contains(s, " - ") && !strings.ContainsAny(s, "0123456789") {
+					unknown[s]++
+				}
+			}
+			if got {
+				mapped++
+			}
+		}
+		fh.Close()
+	}
+	if len(unknown) > 0 {
+		t.Errorf("category names without a code: %v", unknown)
+	}
+	if mapped*100 < 99*records {
+		t.Errorf("%d of %d records have a category", mapped, records)
+	}
+	if SubjectCode("Computer Science - Machine Learning") != "cs.LG" || SubjectCode("high energy physics - theory") != "hep-th" {
+		t.Error("the current names")
+	}
+}
