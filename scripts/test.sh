@@ -53,7 +53,8 @@ if [ "$FUZZTIME" != "0" ]; then
 	for target in internal/hf:FuzzParse internal/latex:FuzzInline internal/model:FuzzParsePeriod \
 		internal/model:FuzzNormalizeArxivID internal/arxiv:FuzzParseOAI internal/arxiv:FuzzParseAtom \
 		internal/arxiv:FuzzParseKaggleLine internal/search:FuzzParseQuery internal/search:FuzzSnapshot \
-		internal/embed:FuzzParse; do
+		internal/embed:FuzzParse internal/web/ui:FuzzLocalPath internal/web/auth:FuzzForwarded \
+		internal/arxiv:FuzzRateLimit; do
 		pkg=${target%%:*}; fn=${target##*:}
 		go test -run='^$' -fuzz="^${fn}\$" -fuzztime="$FUZZTIME" "./$pkg"
 	done

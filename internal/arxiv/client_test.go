@@ -44,3 +44,17 @@ func TestWaitingRequestHonoursItsContext(t *testing.T) {
 	default:
 	}
 }
+
+// FuzzRateLimit: any RateLimit header parses without a panic, to a
+// bounded wait.
+func FuzzRateLimit(f *testing.F) {
+	for _, s := range []string{`"api";r=0;t=254`, `limit=10, remaining=0, reset=30`, `r=;t=-1`, ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		left, reset, ok := parseRateLimit(s)
+		if reset < 0 || reset > 15*time.Minute || (ok && left < 0) {
+			t.Fatalf("parseRateLimit(%q) = %d, %s, %v", s, left, reset, ok)
+		}
+	})
+}
