@@ -69,43 +69,27 @@ func TestListingDayEdges(t *testing.T) {
 // new paper's submission date maps to the file's day by the schedule, for
 // some time of that submission day.
 func TestListingDayOnRealDatestamps(t *testing.T) {
-	dir := testutil.SharedData(t, "arxiv-oai-dc-daily")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	checked, held := 0, 0
-	for _, f := range files {
-		day := model.MustDate(strings.TrimSuffix(filepath.Base(f), ".jsonl"))
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
+	eachDCRecord(t, func(day model.Date, meta dcRecord) {
+		if len(meta.Date) != 1 {
+			return // only papers with one version: new submissions
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 4<<20)
-		for sc.Scan() {
-			var rec []json.RawMessage
-			var meta struct {
-				Date []string `json:"date"`
-			}
-			if json.Unmarshal(sc.Bytes(), &rec) != nil || len(rec) != 2 || json.Unmarshal(rec[1], &meta) != nil || len(meta.Date) != 1 {
-				continue // only papers with one version: new submissions
-			}
-			v1, err := time.ParseInLocation("2006-01-02", meta.Date[0], Eastern)
-			if err != nil || day.Time().Sub(v1) > 5*24*time.Hour || v1.After(day.Time()) {
-				continue // an old paper's metadata update, not a new one
-			}
-			checked++
-			early, late := ListingDay(v1.Add(time.Hour)), ListingDay(v1.Add(23*time.Hour))
-			switch {
-			case day.Before(early):
-				t.Errorf("%s: submitted %s, listed before the schedule allows (%s)", day, meta.Date[0], early)
-			case day.Before(late.AddDays(1)):
-			default:
-				// Later than the schedule: held for moderation, then
-				// announced (arXiv does that); the datestamp is the truth.
-				held++
-			}
+		v1, err := time.ParseInLocation("2006-01-02", meta.Date[0], Eastern)
+		if err != nil || day.Time().Sub(v1) > 5*24*time.Hour || v1.After(day.Time()) {
+			return // an old paper's metadata update, not a new one
 		}
-		fh.Close()
-	}
+		checked++
+		early, late := ListingDay(v1.Add(time.Hour)), ListingDay(v1.Add(23*time.Hour))
+		switch {
+		case day.Before(early):
+			t.Errorf("%s: submitted %s, listed before the schedule allows (%s)", day, meta.Date[0], early)
+		case day.Before(late.AddDays(1)):
+		default:
+			// Later than the schedule: held for moderation, then
+			// announced (arXiv does that); the datestamp is the truth.
+			held++
+		}
+	})
 	if checked < 500 {
 		t.Fatalf("only %d new papers checked", checked)
 	}
@@ -130,40 +114,22 @@ func TestSetOf(t *testing.T) {
 // Every category-like subject of the real oai_dc dumps maps to a code
 // (names, not codes, are what oai_dc carries).
 func TestSubjectCodesOnRealRecords(t *testing.T) {
-	dir := testutil.SharedData(t, "arxiv-oai-dc-daily")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	unknown := map[string]int{}
 	mapped, records := 0, 0
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 4<<20)
-		for sc.Scan() {
-			var rec []json.RawMessage
-			var meta struct {
-				Subject []string `json:"subject"`
-			}
-			if json.Unmarshal(sc.Bytes(), &rec) != nil || len(rec) != 2 || json.Unmarshal(rec[1], &meta) != nil {
-				continue
-			}
-			records++
-			got := false
-			for _, s := range meta.Subject {
-				if SubjectCode(s) != "" {
-					got = true
-				} else if strings.Contains(s, " - ") && !strings.ContainsAny(s, "0123456789") {
-					unknown[s]++
-				}
-			}
-			if got {
-				mapped++
+	eachDCRecord(t, func(_ model.Date, meta dcRecord) {
+		records++
+		got := false
+		for _, s := range meta.Subject {
+			if SubjectCode(s) != "" {
+				got = true
+			} else if strings.Contains(s, " - ") && !strings.ContainsAny(s, "0123456789") {
+				unknown[s]++
 			}
 		}
-		fh.Close()
-	}
+		if got {
+			mapped++
+		}
+	})
 	if len(unknown) > 0 {
 		t.Errorf("category names without a code: %v", unknown)
 	}
@@ -172,5 +138,35 @@ func TestSubjectCodesOnRealRecords(t *testing.T) {
 	}
 	if SubjectCode("Computer Science - Machine Learning") != "cs.LG" || SubjectCode("high energy physics - theory") != "hep-th" {
 		t.Error("the current names")
+	}
+}
+
+// dcRecord is what these tests read of an oai_dc dump line.
+type dcRecord struct {
+	Date    []string `json:"date"`
+	Subject []string `json:"subject"`
+}
+
+// eachDCRecord calls fn for every record of the real oai_dc daily dumps,
+// with the day (the OAI datestamp) of its file.
+func eachDCRecord(t *testing.T, fn func(day model.Date, rec dcRecord)) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(testutil.SharedData(t, "arxiv-oai-dc-daily"), "*.jsonl"))
+	for _, f := range files {
+		day := model.MustDate(strings.TrimSuffix(filepath.Base(f), ".jsonl"))
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(nil, 4<<20)
+		for sc.Scan() {
+			var line []json.RawMessage
+			var rec dcRecord
+			if json.Unmarshal(sc.Bytes(), &line) == nil && len(line) == 2 && json.Unmarshal(line[1], &rec) == nil {
+				fn(day, rec)
+			}
+		}
+		fh.Close()
 	}
 }

@@ -72,12 +72,18 @@ func (db *DB) PapersUpdatedSince(ctx context.Context, since time.Time, afterID s
 
 // DailyDays implements store.PaperStore.
 func (db *DB) DailyDays(ctx context.Context, d model.Date) (prev, next model.Date, err error) {
+	return db.daysAround(ctx, "daily_date", d, "", []any{d.String()})
+}
+
+// daysAround returns the nearest values of the day column before and after
+// d ($1 in args) among visible papers that also meet cond.
+func (db *DB) daysAround(ctx context.Context, column string, d model.Date, cond string, args []any) (prev, next model.Date, err error) {
 	var p, n sql.NullString
 	err = db.R.QueryRowContext(ctx, `SELECT
-		(SELECT MAX(daily_date) FROM papers WHERE daily_date < $1 AND hidden_at IS NULL),
-		(SELECT MIN(daily_date) FROM papers WHERE daily_date > $1 AND hidden_at IS NULL)`, d.String()).Scan(&p, &n)
+		(SELECT MAX(p.`+column+`) FROM papers p WHERE p.`+column+` < $1 AND p.hidden_at IS NULL`+cond+`),
+		(SELECT MIN(p.`+column+`) FROM papers p WHERE p.`+column+` > $1 AND p.hidden_at IS NULL`+cond+`)`, args...).Scan(&p, &n)
 	if err != nil {
-		return prev, next, fmt.Errorf("store: days around %s: %w", d, err)
+		return prev, next, fmt.Errorf("store: %s around %s: %w", column, d, err)
 	}
 	if p.Valid {
 		prev, _ = model.ParseDate(p.String)
@@ -366,24 +372,9 @@ func isNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // ListingDays implements store.PaperStore.
 func (db *DB) ListingDays(ctx context.Context, d model.Date, cats []string) (prev, next model.Date, err error) {
-	var args []any
-	day := "$1"
-	args = append(args, d.String())
+	args := []any{d.String()}
 	cond := categoryFilter(cats, &args)
-	var p, n sql.NullString
-	err = db.R.QueryRowContext(ctx, `SELECT
-		(SELECT MAX(p.listing_day) FROM papers p WHERE p.listing_day < `+day+` AND p.hidden_at IS NULL`+cond+`),
-		(SELECT MIN(p.listing_day) FROM papers p WHERE p.listing_day > `+day+` AND p.hidden_at IS NULL`+cond+`)`, args...).Scan(&p, &n)
-	if err != nil {
-		return prev, next, fmt.Errorf("store: listing days around %s: %w", d, err)
-	}
-	if p.Valid {
-		prev, _ = model.ParseDate(p.String)
-	}
-	if n.Valid {
-		next, _ = model.ParseDate(n.String)
-	}
-	return prev, next, nil
+	return db.daysAround(ctx, "listing_day", d, cond, args)
 }
 
 // LatestListingDay implements store.PaperStore.
