@@ -132,3 +132,16 @@ func LastAnnouncement(t time.Time) time.Time {
 	}
 	return day.AddDate(0, 0, -30)
 }
+
+// SubmissionWindow is when the submissions listed on day d were received:
+// from the deadline of the announcement before to the deadline of d's own
+// (the evening before d, Eastern). ok is false when d is no listing day.
+func SubmissionWindow(d model.Date) (from, to time.Time, ok bool) {
+	if !IsListingDay(d) {
+		return from, to, false
+	}
+	e := d.Time().Add(12*time.Hour).AddDate(0, 0, -1).In(Eastern)
+	evening := time.Date(e.Year(), e.Month(), e.Day(), announcementHour, 0, 0, 0, Eastern)
+	prev := LastAnnouncement(evening.Add(-time.Minute))
+	return cutoff(prev), cutoff(evening), true
+}

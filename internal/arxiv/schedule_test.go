@@ -170,3 +170,28 @@ func eachDCRecord(t *testing.T, fn func(day model.Date, rec dcRecord)) {
 		fh.Close()
 	}
 }
+
+// A listing day's submission window holds exactly the times the schedule
+// lists on that day.
+func TestSubmissionWindow(t *testing.T) {
+	for _, tc := range []struct{ day, from, to string }{
+		{"2026-10-14", "2026-10-12 14:00", "2026-10-13 14:00"}, // Wednesday: Tuesday evening's announcement
+		{"2026-10-19", "2026-10-15 14:00", "2026-10-16 14:00"}, // Monday: Sunday evening's, Thu–Fri submissions
+		{"2026-10-20", "2026-10-16 14:00", "2026-10-19 14:00"}, // Tuesday: Monday evening's, the weekend's
+		{"2026-01-21", "2026-01-16 14:00", "2026-01-20 14:00"}, // after the Monday holiday 2026-01-19
+	} {
+		from, to, ok := SubmissionWindow(model.MustDate(tc.day))
+		if !ok || !from.Equal(et(tc.from)) || !to.Equal(et(tc.to)) {
+			t.Errorf("%s: window %s – %s (%v), want %s – %s", tc.day, from, to, ok, tc.from, tc.to)
+			continue
+		}
+		for _, at := range []time.Time{from, from.Add(time.Hour), to.Add(-time.Minute)} {
+			if got := ListingDay(at); got != model.MustDate(tc.day) {
+				t.Errorf("%s: submitted %s is listed %s", tc.day, at.In(Eastern), got)
+			}
+		}
+	}
+	if _, _, ok := SubmissionWindow(model.MustDate("2026-10-17")); ok {
+		t.Error("Saturday has a window")
+	}
+}

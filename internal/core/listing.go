@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/quire/quire/internal/arxiv"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store"
 )
@@ -17,6 +18,7 @@ type Listing struct {
 	Prev, Next model.Date // neighbouring listing days with papers, zero if none
 	Categories []string
 	New, Cross []*model.Paper
+	Replaced   []*model.Paper // new versions announced that day
 }
 
 // MaxListing bounds one listing day (arXiv's busiest cs days bring ~1,500).
@@ -81,10 +83,40 @@ func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, 
 			l.Cross = append(l.Cross, pp)
 		}
 	}
+	if l.Replaced, err = p.replaced(ctx, l.Day, cats); err != nil {
+		return nil, err
+	}
 	if l.Prev, l.Next, err = p.Store.ListingDays(ctx, l.Day, cats); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// replaced are the papers of cats whose new version was submitted in the
+// window that day lists (arXiv's "replacements" section).
+func (p *Papers) replaced(ctx context.Context, day model.Date, cats []string) ([]*model.Paper, error) {
+	from, to, ok := arxiv.SubmissionWindow(day)
+	if !ok {
+		return nil, nil
+	}
+	ids, err := p.Store.ReplacedBetween(ctx, from, to)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	if len(ids) > MaxListing {
+		ids = ids[:MaxListing]
+	}
+	ps, err := p.Store.FindPapers(ctx, store.PaperFilter{IDs: ids, Categories: cats, Sort: store.SortListing})
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.Paper
+	for _, pp := range ps {
+		if !pp.Hidden && pp.ListingDay != day {
+			out = append(out, pp)
+		}
+	}
+	return out, nil
 }
 
 // ListedQuery pages through arXiv papers newest listing first (Hugging

@@ -77,6 +77,9 @@ type IngestStore interface {
 	// RecentIngestRuns returns the latest runs, newest first.
 	RecentIngestRuns(ctx context.Context, limit int) ([]*IngestRun, error)
 
+	// ReplacedBetween returns the papers with a new version submitted in
+	// [from, to), oldest first.
+	ReplacedBetween(ctx context.Context, from, to time.Time) ([]string, error)
 	// PaperEvents returns the version events of a paper, oldest first.
 	PaperEvents(ctx context.Context, id string) ([]PaperEvent, error)
 }

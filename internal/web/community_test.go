@@ -365,3 +365,32 @@ func TestUpvoteSourcesShown(t *testing.T) {
 		t.Errorf("API upvotes %d, want the sum %d", p.Upvotes, before.Upvotes+1)
 	}
 }
+
+// A new version of a stored paper is listed among the replacements of the
+// day that lists its submission.
+func TestReplacementsListed(t *testing.T) {
+	ts := newTestServer(t, 0)
+	v1 := time.Date(2026, 10, 5, 15, 0, 0, 0, time.UTC)
+	v2 := time.Date(2026, 10, 13, 15, 0, 0, 0, time.UTC) // Tuesday before the cut-off: listed Wednesday 10-14
+	p := &model.Paper{ID: "2610.00777", Title: "Replaced paper", Categories: []string{"cs.LG"},
+		Authors: []model.Author{{Name: "A. Author"}}, Versions: []model.Version{{Version: 1, Created: v1}}}
+	if _, err := ts.DB.UpsertArxiv(context.Background(), []*model.Paper{p}, storeCheckpoint()); err != nil {
+		t.Fatal(err)
+	}
+	p.Versions = append(p.Versions, model.Version{Version: 2, Created: v2})
+	if _, err := ts.DB.UpsertArxiv(context.Background(), []*model.Paper{p}, storeCheckpoint()); err != nil {
+		t.Fatal(err)
+	}
+	_, body := ts.get(t, "/papers/new/2026-10-14?category=cs.LG")
+	s := string(body)
+	i := strings.Index(s, `id="replaced"`)
+	if i < 0 || !strings.Contains(s[i:], "Replaced paper") {
+		t.Errorf("2026-10-14 does not list the replacement")
+	}
+	if _, body := ts.get(t, "/papers/new/2026-10-15?category=cs.LG"); strings.Contains(string(body), "Replaced paper") {
+		t.Error("the replacement is listed on the next day too")
+	}
+	if _, body := ts.get(t, "/papers/new/2026-10-14?category=math"); strings.Contains(string(body), "Replaced paper") {
+		t.Error("the replacement is listed outside its category")
+	}
+}

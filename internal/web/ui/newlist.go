@@ -15,6 +15,7 @@ type newData struct {
 	Category        string // the ?category= or /c/{category} filter, "" for all followed
 	Base            string // the page's path without the day: /papers/new or /c/cs.LG
 	New, Cross      []cardView
+	Replaced        []cardView
 	Tabs            []tab
 	ArxivOrder      bool
 	NextAnnounce    time.Time
@@ -60,13 +61,15 @@ func (h *Handler) newList(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &newData{Day: l.Day, Prev: l.Prev, Next: l.Next, Category: cat, Base: base, ArxivOrder: r.URL.Query().Get("sort") == "arxiv"}
 	if d.New, err = h.cards(r, l.New); err == nil {
-		d.Cross, err = h.cards(r, l.Cross)
+		if d.Cross, err = h.cards(r, l.Cross); err == nil {
+			d.Replaced, err = h.cards(r, l.Replaced)
+		}
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if len(l.New)+len(l.Cross) == 0 {
+	if len(l.New)+len(l.Cross)+len(l.Replaced) == 0 {
 		d.NextAnnounce = arxiv.NextAnnouncement(time.Now())
 		d.Holiday = !day.IsZero() && !arxiv.IsListingDay(day)
 	}
