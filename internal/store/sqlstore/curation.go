@@ -159,20 +159,7 @@ func (db *DB) DecideClaim(ctx context.Context, id int64, status, by string) erro
 
 // ClaimedPapers implements store.CurationStore.
 func (db *DB) ClaimedPapers(ctx context.Context, user string) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT paper_id FROM author_claims WHERE user_name = $1 AND status = 'approved' ORDER BY id`, user)
-	if err != nil {
-		return nil, fmt.Errorf("store: claimed papers: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.queryIDs(ctx, "claimed papers", `SELECT paper_id FROM author_claims WHERE user_name = $1 AND status = 'approved' ORDER BY id`, user)
 }
 
 // LogModAction implements store.CurationStore.

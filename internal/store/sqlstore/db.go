@@ -134,3 +134,21 @@ func fromMS(v sql.NullInt64) time.Time {
 
 // SetNow replaces the clock, for tests.
 func (db *DB) SetNow(now func() time.Time) { db.Now = now }
+
+// queryIDs runs a query whose rows are one text column (paper ids).
+func (db *DB) queryIDs(ctx context.Context, what, query string, args ...any) ([]string, error) {
+	rows, err := db.R.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -143,19 +143,6 @@ func (db *DB) PaperEvents(ctx context.Context, id string) ([]store.PaperEvent, e
 
 // ReplacedBetween implements store.IngestStore.
 func (db *DB) ReplacedBetween(ctx context.Context, from, to time.Time) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT DISTINCT paper_id FROM paper_events WHERE kind = 'replaced' AND at >= $1 AND at < $2
+	return db.queryIDs(ctx, "replaced between", `SELECT DISTINCT paper_id FROM paper_events WHERE kind = 'replaced' AND at >= $1 AND at < $2
 		ORDER BY paper_id`, from.UnixMilli(), to.UnixMilli())
-	if err != nil {
-		return nil, fmt.Errorf("store: replaced between: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
