@@ -15,6 +15,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/quire/quire/internal/config"
+	"github.com/quire/quire/internal/testutil"
 )
 
 // provider starts a real OpenID Connect provider (mockoidc: discovery,
@@ -49,21 +50,12 @@ func provider(t *testing.T) (*mockoidc.MockOIDC, func() []string) {
 	return m, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), back...) }
 }
 
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // Sign in with an institution's provider, in the browser: a new account
 // from a verified e-mail; a reused callback (state) and a replayed code are
 // refused; an unverified e-mail signs nobody in.
 func TestOIDCLogin(t *testing.T) {
 	op, callbacks := provider(t)
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	ctx, m := browserWith(t, func(c *config.Config) {
 		c.Addr, c.BaseURL = addr, "http://"+addr
 		c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret, c.OIDCName = op.Issuer(), op.ClientID, op.ClientSecret, "Example University"

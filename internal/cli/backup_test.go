@@ -13,6 +13,7 @@ import (
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/testutil"
 )
 
 // quire backup of a running server under write load, then quire restore
@@ -20,7 +21,7 @@ import (
 // there, the copy is whole, and the signing key came along.
 func TestBackupUnderLoadAndRestore(t *testing.T) {
 	cfg := config.Default()
-	cfg.Addr, cfg.DataDir, cfg.Demo = freeAddr(t), t.TempDir(), true
+	cfg.Addr, cfg.DataDir, cfg.Demo = testutil.FreeAddr(t), t.TempDir(), true
 	m := cli.NewMain(cfg, quiet)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -20,15 +19,6 @@ import (
 	"github.com/quire/quire/internal/store/sqlite"
 	"github.com/quire/quire/internal/testutil"
 )
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 func waitMail(t *testing.T, mp *testutil.Mailpit, n int) []testutil.MailpitSummary {
 	t.Helper()
@@ -51,7 +41,7 @@ func waitMail(t *testing.T, mp *testutil.Mailpit, n int) []testutil.MailpitSumma
 func TestEmailFlow(t *testing.T) {
 	mp := testutil.StartMailpit(t)
 	cfg := config.Default()
-	cfg.Addr, cfg.DataDir, cfg.Demo = freeAddr(t), t.TempDir(), true
+	cfg.Addr, cfg.DataDir, cfg.Demo = testutil.FreeAddr(t), t.TempDir(), true
 	cfg.SMTPURL, cfg.MailRate, cfg.BaseURL = "smtp://"+mp.SMTP, 0, "http://"+cfg.Addr
 	m := cli.NewMain(cfg, quiet)
 	if err := m.Run(context.Background()); err != nil {

@@ -6,6 +6,7 @@ package testutil
 import (
 	"bytes"
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -86,4 +87,16 @@ func Require(t testing.TB, what string) {
 		t.Fatalf("%s is not available (CI=true: tests must not skip)", what)
 	}
 	t.Skipf("%s is not available", what)
+}
+
+// FreeAddr returns a loopback address with a port free now, for a server
+// whose URL a test must know before it starts (a base URL, a redirect).
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
