@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine with Go: installs what
 # the tests need (Debian's Chromium for the browser tests, mailpit as the
-# SMTP server of the e-mail tests), then runs vet,
+# SMTP server of the e-mail tests, Debian's PostgreSQL as a throw-away
+# cluster on port 55432 for the PostgreSQL backend), then runs vet,
 # gofmt, every test with the race detector, and each fuzz target briefly.
 #
 #   ./scripts/test.sh            # FUZZTIME=10s per fuzz target by default
@@ -32,6 +33,11 @@ if ! command -v chromium >/dev/null 2>&1; then
 	apt_install chromium
 fi
 command -v chromium >/dev/null || { echo "test.sh: chromium is not installed" >&2; exit 1; }
+
+# A throw-away PostgreSQL for the second backend, stopped on exit.
+source scripts/pg.sh
+pg_start
+trap pg_stop EXIT
 
 # A real SMTP server for the e-mail tests; each test starts its own on free ports.
 if ! command -v mailpit >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/mailpit" ]; then

@@ -73,9 +73,9 @@ func (c *Community) promote(ctx context.Context, a *model.Account, p *model.Pape
 		(!p.PublishedAt.IsZero() && now.Sub(p.PublishedAt) > c.Rules.Window) {
 		return false, nil
 	}
-	err := c.Store.SubmitPaper(ctx, p.ID, a.Name, model.DateOf(now), "")
-	if model.ErrorCode(err) == model.ECONFLICT {
-		return false, nil // promoted by another vote meanwhile
+	err := c.Store.SubmitPaper(ctx, store.Submission{PaperID: p.ID, User: a.Name, Day: model.DateOf(now)})
+	if code := model.ErrorCode(err); code == model.ECONFLICT || code == model.EFORBIDDEN {
+		return false, nil // promoted by another vote, or hidden, meanwhile
 	}
 	return err == nil, err
 }
@@ -141,7 +141,10 @@ func (c *Community) Submit(ctx context.Context, a *model.Account, rawID, org str
 			return nil, err
 		}
 	}
-	if err := c.Store.SubmitPaper(ctx, id, a.Name, model.DateOf(now), org); err != nil {
+	// The count above spares arXiv a fetch; the store enforces the cap.
+	err = c.Store.SubmitPaper(ctx, store.Submission{PaperID: id, User: a.Name, Day: model.DateOf(now), Org: org,
+		Cap: c.Rules.DailyCap, Since: now.Add(-24 * time.Hour)})
+	if err != nil {
 		return nil, err
 	}
 	return c.Store.FindPaperByID(ctx, id)

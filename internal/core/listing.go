@@ -53,10 +53,18 @@ func InCategories(c string, cats []string) bool {
 	return len(cats) == 0
 }
 
-// NewListing returns the listing of day (the latest when zero) for cats
-// (everything when empty), ranked by upvotes then arXiv's order, or in
-// arXiv's order alone when sortArxiv.
-func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, sortArxiv bool) (*Listing, error) {
+// ListingQuery asks for one announcement day.
+type ListingQuery struct {
+	Day        model.Date // the latest when zero
+	Categories []string   // everything when empty
+	SortArxiv  bool       // arXiv's order alone, not upvotes first
+	Brief      bool       // card fields only (store.PaperFilter.Brief)
+}
+
+// NewListing returns the listing asked for, ranked by upvotes then arXiv's
+// order unless q.SortArxiv.
+func (p *Papers) NewListing(ctx context.Context, q ListingQuery) (*Listing, error) {
+	day, cats := q.Day, q.Categories
 	l := &Listing{Day: day, Categories: cats}
 	if day.IsZero() {
 		latest, err := p.Store.LatestListingDay(ctx, cats)
@@ -69,10 +77,10 @@ func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, 
 		l.Day = latest
 	}
 	sort := store.SortListing
-	if sortArxiv {
+	if q.SortArxiv {
 		sort = store.SortArxiv
 	}
-	papers, err := p.Store.FindPapers(ctx, store.PaperFilter{Listed: l.Day, Categories: cats, Sort: sort, Limit: MaxListing})
+	papers, err := p.Store.FindPapers(ctx, store.PaperFilter{Listed: l.Day, Categories: cats, Sort: sort, Limit: MaxListing, Brief: q.Brief})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +91,7 @@ func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, 
 			l.Cross = append(l.Cross, pp)
 		}
 	}
-	if l.Replaced, err = p.replaced(ctx, l.Day, cats); err != nil {
+	if l.Replaced, err = p.replaced(ctx, l.Day, cats, q.Brief); err != nil {
 		return nil, err
 	}
 	if l.Prev, l.Next, err = p.Store.ListingDays(ctx, l.Day, cats); err != nil {
@@ -94,7 +102,7 @@ func (p *Papers) NewListing(ctx context.Context, day model.Date, cats []string, 
 
 // replaced are the papers of cats whose new version was submitted in the
 // window that day lists (arXiv's "replacements" section).
-func (p *Papers) replaced(ctx context.Context, day model.Date, cats []string) ([]*model.Paper, error) {
+func (p *Papers) replaced(ctx context.Context, day model.Date, cats []string, brief bool) ([]*model.Paper, error) {
 	from, to, ok := arxiv.SubmissionWindow(day)
 	if !ok {
 		return nil, nil
@@ -106,7 +114,7 @@ func (p *Papers) replaced(ctx context.Context, day model.Date, cats []string) ([
 	if len(ids) > MaxListing {
 		ids = ids[:MaxListing]
 	}
-	ps, err := p.Store.FindPapers(ctx, store.PaperFilter{IDs: ids, Categories: cats, Sort: store.SortListing})
+	ps, err := p.Store.FindPapers(ctx, store.PaperFilter{IDs: ids, Categories: cats, Sort: store.SortListing, Brief: brief})
 	if err != nil {
 		return nil, err
 	}

@@ -80,12 +80,25 @@ type CommentStore interface {
 	SetCommentHidden(ctx context.Context, id int64, hidden bool, by string) error
 }
 
+// Submission is one submission to the daily list.
+type Submission struct {
+	PaperID, User string
+	Day           model.Date
+	Org           string // "" keeps the paper's organization
+	// Cap > 0 refuses the submission when User has made Cap submissions
+	// since Since: checked in the transaction that writes, with the user
+	// locked, so that racing submissions cannot pass the cap together.
+	Cap   int
+	Since time.Time
+}
+
 // CurationStore keeps what the community does to papers: submissions to the
 // daily list, links, organizations, hiding, author claims, and the log of
 // moderation.
 type CurationStore interface {
-	// SubmitPaper puts a paper on day's list; ECONFLICT if it is on one.
-	SubmitPaper(ctx context.Context, paperID, user string, day model.Date, org string) error
+	// SubmitPaper puts a paper on a day's list: ECONFLICT if it is on one,
+	// EFORBIDDEN if moderators hid it, ELIMIT past the submission's cap.
+	SubmitPaper(ctx context.Context, s Submission) error
 	// CountSubmissions counts user's submissions since t.
 	CountSubmissions(ctx context.Context, user string, since time.Time) (int, error)
 	SetLinks(ctx context.Context, paperID, githubRepo, projectPage, addedBy, by string) error

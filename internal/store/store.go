@@ -57,6 +57,10 @@ type PaperFilter struct {
 	Sort         string   // one of the Sort constants; SortSubmitted by default
 	Offset       int
 	Limit        int // 0 means no limit
+	// Brief loads what a card shows and leaves out the abstract, the AI
+	// summary, the versions and arXiv's free-text fields: a listing day
+	// is a thousand papers, and their abstracts are most of its bytes.
+	Brief bool
 }
 
 // ListingKey is a position in SortListedDesc order.

@@ -171,6 +171,12 @@ func (d *dialect) Unavailable(err error) bool {
 	return false
 }
 
+// ForUpdate: none; a write transaction locks the database when it begins.
+func (d *dialect) ForUpdate() string { return "" }
+
+// KeyLock: none, as ForUpdate.
+func (d *dialect) KeyLock() string { return "" }
+
 // UniqueViolation: SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY.
 func (d *dialect) UniqueViolation(err error) bool {
 	var se *sqlite.Error

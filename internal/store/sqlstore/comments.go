@@ -97,10 +97,12 @@ func (db *DB) SetCommentHidden(ctx context.Context, id int64, hidden bool, by st
 }
 
 // changeVisibility runs an update and moves the paper's comment count by
-// the change in visibility it caused.
+// the change in visibility it caused. The comment's row is locked from the
+// first read: a hide racing a delete must not both count the comment as
+// visible before.
 func (db *DB) changeVisibility(ctx context.Context, id int64, query string, args ...any) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := scanComment(tx.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`, id).Scan)
+		before, err := scanComment(tx.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`+db.Dialect.ForUpdate(), id).Scan)
 		if isNotFound(err) {
 			return model.Errorf(model.ENOTFOUND, "comment %d not found", id)
 		}

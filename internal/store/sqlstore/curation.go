@@ -7,20 +7,28 @@ import (
 	"time"
 
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
 )
 
 // SubmitPaper implements store.CurationStore.
-func (db *DB) SubmitPaper(ctx context.Context, paperID, user string, day model.Date, org string) error {
+func (db *DB) SubmitPaper(ctx context.Context, s store.Submission) error {
+	paperID := s.PaperID
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now().UnixMilli()
+		if s.Cap > 0 {
+			if err := db.checkCap(ctx, tx, s); err != nil {
+				return err
+			}
+		}
 		var orgArg any
-		if org != "" {
-			orgArg = org
+		if s.Org != "" {
+			orgArg = s.Org
 		}
 		// One conditional statement: of two submissions racing for one
 		// paper, exactly one finds daily_date still empty.
 		res, err := tx.ExecContext(ctx, `UPDATE papers SET daily_date = $1, submitted_at = $2, on_daily_at = $2, submitted_by = $3,
-			organization = COALESCE($4, organization), updated_at = $2 WHERE id = $5 AND daily_date IS NULL`, day.String(), now, user, orgArg, paperID)
+			organization = COALESCE($4, organization), updated_at = $2 WHERE id = $5 AND daily_date IS NULL AND hidden_at IS NULL`,
+			s.Day.String(), now, s.User, orgArg, paperID)
 		if err != nil {
 			return fmt.Errorf("store: submit %s: %w", paperID, err)
 		}
@@ -28,15 +36,41 @@ func (db *DB) SubmitPaper(ctx context.Context, paperID, user string, day model.D
 			return nil
 		}
 		var existing sql.NullString
-		err = tx.QueryRowContext(ctx, `SELECT daily_date FROM papers WHERE id = $1`, paperID).Scan(&existing)
-		if isNotFound(err) {
+		var hidden bool
+		err = tx.QueryRowContext(ctx, `SELECT daily_date, hidden_at IS NOT NULL FROM papers WHERE id = $1`, paperID).Scan(&existing, &hidden)
+		switch {
+		case isNotFound(err):
 			return model.Errorf(model.ENOTFOUND, "paper %s not found", paperID)
-		}
-		if err != nil {
+		case err != nil:
 			return err
+		case existing.Valid:
+			return model.Errorf(model.ECONFLICT, "paper %s was already submitted (on the list of %s)", paperID, existing.String)
 		}
-		return model.Errorf(model.ECONFLICT, "paper %s was already submitted (on the list of %s)", paperID, existing.String)
+		return model.Errorf(model.EFORBIDDEN, "paper %s was hidden by moderators", paperID)
 	})
+}
+
+// checkCap refuses a submission past the user's cap. The user's row is
+// locked first, so two submissions of one user are counted one after the
+// other.
+func (db *DB) checkCap(ctx context.Context, tx *sql.Tx, s store.Submission) error {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE name = $1`+db.Dialect.ForUpdate(), s.User).Scan(&name)
+	if isNotFound(err) {
+		return model.Errorf(model.ENOTFOUND, "no account %s", s.User)
+	}
+	if err != nil {
+		return fmt.Errorf("store: submit: lock %s: %w", s.User, err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM papers WHERE submitted_by = $1 AND submitted_at >= $2`,
+		s.User, s.Since.UnixMilli()).Scan(&n); err != nil {
+		return fmt.Errorf("store: count submissions: %w", err)
+	}
+	if n >= s.Cap {
+		return model.Errorf(model.ELIMIT, "you have submitted %d papers in the last 24 hours, the most allowed", n)
+	}
+	return nil
 }
 
 // CountSubmissions implements store.CurationStore.
@@ -125,9 +159,13 @@ func (db *DB) FindClaims(ctx context.Context, status string) ([]*model.Claim, er
 // DecideClaim implements store.CurationStore.
 func (db *DB) DecideClaim(ctx context.Context, id int64, status, by string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		// One conditional statement decides: of two moderators deciding
+		// at once, exactly one finds the claim still pending.
 		var paperID, user string
 		var pos int
-		err := tx.QueryRowContext(ctx, `SELECT paper_id, position, user_name FROM author_claims WHERE id = $1 AND status = 'pending'`, id).
+		now := db.Now().UnixMilli()
+		err := tx.QueryRowContext(ctx, `UPDATE author_claims SET status = $1, decided_by = $2, decided_at = $3
+			WHERE id = $4 AND status = 'pending' RETURNING paper_id, position, user_name`, status, by, now, id).
 			Scan(&paperID, &pos, &user)
 		if isNotFound(err) {
 			return model.Errorf(model.ENOTFOUND, "no pending claim %d", id)
@@ -135,16 +173,11 @@ func (db *DB) DecideClaim(ctx context.Context, id int64, status, by string) erro
 		if err != nil {
 			return err
 		}
-		now := db.Now().UnixMilli()
-		if _, err := tx.ExecContext(ctx, `UPDATE author_claims SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4`,
-			status, by, now, id); err != nil {
-			return err
-		}
 		if status != model.ClaimApproved {
 			return nil
 		}
 		var authors string
-		if err := tx.QueryRowContext(ctx, `SELECT authors FROM papers WHERE id = $1`, paperID).Scan(&authors); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT authors FROM papers WHERE id = $1`+db.Dialect.ForUpdate(), paperID).Scan(&authors); err != nil {
 			return err
 		}
 		list, err := decodeAuthors(authors)

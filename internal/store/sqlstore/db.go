@@ -32,6 +32,15 @@ type Dialect interface {
 	// UniqueViolation reports whether err is a unique-constraint failure,
 	// which the store turns into ECONFLICT, never driver text.
 	UniqueViolation(err error) bool
+	// ForUpdate is the clause that row-locks what a SELECT inside a write
+	// transaction reads before it writes (" FOR UPDATE"), or "" where a
+	// write transaction already holds the whole database (SQLite's
+	// IMMEDIATE transactions).
+	ForUpdate() string
+	// KeyLock is a statement that takes a transaction-scoped lock on its
+	// one text argument, for rows that may not exist yet (two imports
+	// inserting one new paper), or "" where ForUpdate is "".
+	KeyLock() string
 }
 
 // DB is a store over a read pool and a write pool. For SQLite the write pool

@@ -23,6 +23,13 @@ const paperColumns = `p.id, p.title, p.summary, p.authors, p.published_at, p.upv
 	o.name, o.object_id, o.fullname, o.avatar,
 	u.name, u.object_id, u.fullname, u.avatar_url, u.type, u.is_pro`
 
+// briefColumns are paperColumns with the long fields a card does not show
+// read as empty values, so that scanPaper serves both.
+var briefColumns = strings.NewReplacer(
+	"p.summary,", "'',", "p.ai_summary,", "'',", "p.versions,", "'[]',",
+	"p.comments,", "'',", "p.journal_ref,", "'',", "p.report_no,", "'',",
+).Replace(paperColumns)
+
 const paperFrom = ` FROM papers p
 	LEFT JOIN organizations o ON o.name = p.organization
 	LEFT JOIN users u ON u.name = p.submitted_by`
@@ -202,13 +209,17 @@ func paperOrder(sort string) string {
 
 func (db *DB) findPapers(ctx context.Context, q queryer, f store.PaperFilter) ([]*model.Paper, error) {
 	where, args := paperWhere(f)
-	query := `SELECT ` + paperColumns + paperFrom + where + paperOrder(f.Sort)
+	cols := paperColumns
+	if f.Brief {
+		cols = briefColumns
+	}
+	query := `SELECT ` + cols + paperFrom + where + paperOrder(f.Sort)
 	if f.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
 	if f.Offset > 0 {
 		if f.Limit <= 0 {
-			query += " LIMIT -1" // SQLite needs a LIMIT before OFFSET
+			query += " LIMIT 9223372036854775807" // SQLite needs a LIMIT before OFFSET; PostgreSQL refuses -1
 		}
 		query += fmt.Sprintf(" OFFSET %d", f.Offset)
 	}

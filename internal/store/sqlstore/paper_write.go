@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/quire/quire/internal/model"
@@ -101,12 +102,16 @@ func (db *DB) UpsertArxiv(ctx context.Context, papers []*model.Paper, cp store.C
 func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, cp store.Checkpoint) (store.UpsertResult, error) {
 	var res store.UpsertResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		w, err := prepareWriter(ctx, tx, source)
+		w, err := prepareWriter(ctx, tx, source, db.Dialect)
 		if err != nil {
 			return err
 		}
 		defer w.close()
 		now := db.Now().UnixMilli()
+		// In id order, so that batches that overlap take their locks in
+		// one order and cannot deadlock; a paper twice keeps its order.
+		papers = slices.Clone(papers)
+		slices.SortStableFunc(papers, func(a, b *model.Paper) int { return strings.Compare(a.ID, b.ID) })
 		for _, p := range papers {
 			if p.ID == "" || p.Title == "" {
 				return model.Errorf(model.EINVALID, "paper %q: id and title are required", p.ID)
@@ -132,12 +137,23 @@ func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, 
 // paperWriter holds the statements of one upsert transaction, prepared once
 // for the whole batch.
 type paperWriter struct {
-	source                                    string
-	existing, paper, user, org, event, growth *sql.Stmt
+	source                                          string
+	lock, existing, paper, user, org, event, growth *sql.Stmt
 }
 
-func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter, error) {
+// Where the dialect needs it, each paper is locked by its id (it may not
+// exist yet) and its row as it is read, so that two imports merging the
+// authors of one paper both count.
+func prepareWriter(ctx context.Context, tx *sql.Tx, source string, d Dialect) (*paperWriter, error) {
 	w := &paperWriter{source: source}
+	forUpdate := d.ForUpdate()
+	if q := d.KeyLock(); q != "" {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		w.lock = st
+	}
 	upsert := upsertHFSQL
 	if source == sourceArxiv {
 		upsert = upsertArxivSQL
@@ -146,7 +162,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter
 		dst **sql.Stmt
 		sql string
 	}{
-		{&w.existing, `SELECT authors, authors_source, versions, latest_version, upvotes FROM papers WHERE id = $1`},
+		{&w.existing, `SELECT authors, authors_source, versions, latest_version, upvotes FROM papers WHERE id = $1` + forUpdate},
 		{&w.growth, `INSERT INTO hf_upvote_changes (paper_id, at, delta) VALUES ($1,$2,$3)`},
 		{&w.paper, upsert},
 		{&w.user, upsertUserSQL},
@@ -165,7 +181,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx, source string) (*paperWriter
 }
 
 func (w *paperWriter) close() {
-	for _, st := range []*sql.Stmt{w.existing, w.paper, w.user, w.org, w.event, w.growth} {
+	for _, st := range []*sql.Stmt{w.lock, w.existing, w.paper, w.user, w.org, w.event, w.growth} {
 		if st != nil {
 			_ = st.Close()
 		}
@@ -185,6 +201,11 @@ type stored struct {
 func (w *paperWriter) read(ctx context.Context, id string) (stored, error) {
 	var s stored
 	var authors, versions string
+	if w.lock != nil {
+		if _, err := w.lock.ExecContext(ctx, id); err != nil {
+			return s, fmt.Errorf("lock: %w", err)
+		}
+	}
 	err := w.existing.QueryRowContext(ctx, id).Scan(&authors, &s.authorsSource, &versions, &s.latest, &s.upvotes)
 	if err == sql.ErrNoRows {
 		return s, nil

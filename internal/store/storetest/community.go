@@ -165,10 +165,10 @@ func testCuration(t *testing.T, s store.Store) {
 	if err := s.CreateOrganization(ctx(), &model.Organization{Name: "lab", Fullname: "The Lab"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SubmitPaper(ctx(), "2601.00004", "ada", day, "lab"); err != nil {
+	if err := s.SubmitPaper(ctx(), store.Submission{PaperID: "2601.00004", User: "ada", Day: day, Org: "lab"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SubmitPaper(ctx(), "2601.00004", "ada", day, ""); model.ErrorCode(err) != model.ECONFLICT {
+	if err := s.SubmitPaper(ctx(), store.Submission{PaperID: "2601.00004", User: "ada", Day: day}); model.ErrorCode(err) != model.ECONFLICT {
 		t.Errorf("second submission: %v", err)
 	}
 	p, _ := s.FindPaperByID(ctx(), "2601.00004")

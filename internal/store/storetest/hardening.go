@@ -186,6 +186,21 @@ func testListingDays(t *testing.T, s store.Store) {
 			t.Errorf("listed %s in %v: %s, want %s", day, tc.cats, got, tc.want)
 		}
 	}
+	// A brief read is the same list with the card's fields only.
+	full, _ := s.FindPapers(ctx(), store.PaperFilter{Listed: day, Sort: store.SortArxiv})
+	brief, err := s.FindPapers(ctx(), store.PaperFilter{Listed: day, Sort: store.SortArxiv, Brief: true})
+	if err != nil || len(brief) != len(full) {
+		t.Fatalf("brief: %d papers, %v; want %d", len(brief), err, len(full))
+	}
+	for i, b := range brief {
+		f := full[i]
+		if b.ID != f.ID || b.Title != f.Title || b.ListingDay != f.ListingDay || strings.Join(b.Categories, " ") != strings.Join(f.Categories, " ") {
+			t.Errorf("brief %d: %+v, full %+v", i, b, f)
+		}
+		if len(f.Versions) == 0 || len(b.Versions) != 0 || b.Summary != "" {
+			t.Errorf("brief %s kept long fields (versions %d, summary %q) or full lost its versions (%d)", b.ID, len(b.Versions), b.Summary, len(f.Versions))
+		}
+	}
 	prev, next, err := s.ListingDays(ctx(), day, []string{"cs"})
 	if err != nil || prev != day.AddDays(-2) || next != day.AddDays(1) {
 		t.Errorf("days around: %s %s %v", prev, next, err)
@@ -226,7 +241,7 @@ func testSubmitRace(t *testing.T, s store.Store) {
 	errs := make(chan error, 8)
 	for i := 0; i < 8; i++ {
 		go func() {
-			errs <- s.SubmitPaper(ctx(), "2611.00021", []string{"ann", "bob"}[i%2], model.MustDate("2026-11-30"), "")
+			errs <- s.SubmitPaper(ctx(), store.Submission{PaperID: "2611.00021", User: []string{"ann", "bob"}[i%2], Day: model.MustDate("2026-11-30")})
 		}()
 	}
 	ok := 0
@@ -242,7 +257,7 @@ func testSubmitRace(t *testing.T, s store.Store) {
 	if ok != 1 {
 		t.Errorf("%d of 8 racing submissions landed, want 1", ok)
 	}
-	if err := s.SubmitPaper(ctx(), "2611.99999", "ann", model.MustDate("2026-11-30"), ""); model.ErrorCode(err) != model.ENOTFOUND {
+	if err := s.SubmitPaper(ctx(), store.Submission{PaperID: "2611.99999", User: "ann", Day: model.MustDate("2026-11-30")}); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Errorf("submit of an unknown paper: %v", err)
 	}
 }

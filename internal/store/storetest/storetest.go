@@ -49,6 +49,11 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SavedSearchFeeds", testSavedSearchFeeds},
 		{"ListingDays", testListingDays},
 		{"SubmitRace", testSubmitRace},
+		{"ClaimRace", testClaimRace},
+		{"HideDeleteRace", testHideDeleteRace},
+		{"AuthorMergeRace", testAuthorMergeRace},
+		{"SignupRace", testSignupRace},
+		{"CapRace", testCapRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

@@ -77,7 +77,7 @@ func (h *Handler) newPapers(ext string) http.HandlerFunc {
 			}
 			cats = parsed
 		}
-		l, err := h.Papers.NewListing(r.Context(), model.Date{}, cats, false)
+		l, err := h.Papers.NewListing(r.Context(), core.ListingQuery{Categories: cats})
 		if err != nil {
 			h.fail(w, r, err)
 			return

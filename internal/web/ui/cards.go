@@ -1,17 +1,34 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 
+	"github.com/quire/quire/internal/latex"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/web/auth"
 )
 
-// cardView is a paper on a list, with the viewer's vote.
+// cardView is a paper on a list, with the viewer's vote. It is flat and
+// computed in Go: a list renders up to a few thousand cards, and
+// text/template resolves a field promoted through an embedded struct by a
+// breadth-first reflection search on every use, which cost more than the
+// rest of the card.
 type cardView struct {
-	*model.Paper
-	Voted bool
-	Back  string // where the vote form returns to
+	ID          string
+	Title       template.HTML // rendered LaTeX; latex escapes the source text
+	Authors     string        // the first three names
+	NumAuthors  int
+	Org         *model.Organization
+	Daily       *model.Submission
+	Upvotes     int
+	Sources     string // "51 on Hugging Face · 3 here" when both count
+	NumComments int
+	GithubRepo  string
+	Stars       int
+	ProjectPage string
+	Voted       bool
+	Back        string // where the vote form returns to
 }
 
 // cards prepares papers for a list; for a logged-in viewer it looks up in
@@ -29,8 +46,24 @@ func (h *Handler) cards(r *http.Request, ps []*model.Paper) ([]cardView, error) 
 			return nil, err
 		}
 	}
+	back := r.URL.RequestURI()
 	for i, p := range ps {
-		out[i] = cardView{Paper: p, Voted: voted[p.ID], Back: r.URL.RequestURI()}
+		out[i] = cardView{
+			ID:          p.ID,
+			Title:       template.HTML(latex.Inline(p.Title).HTML),
+			Authors:     authorSummary(p),
+			NumAuthors:  len(p.VisibleAuthors()),
+			Org:         p.Organization,
+			Daily:       p.Daily,
+			Upvotes:     p.Upvotes,
+			Sources:     p.UpvoteSources(),
+			NumComments: p.NumComments,
+			GithubRepo:  p.GithubRepo,
+			Stars:       p.Stars(),
+			ProjectPage: p.ProjectPage,
+			Voted:       voted[p.ID],
+			Back:        back,
+		}
 	}
 	return out, nil
 }

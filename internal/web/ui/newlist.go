@@ -54,7 +54,7 @@ func (h *Handler) newList(w http.ResponseWriter, r *http.Request) {
 		}
 		cats = parsed
 	}
-	l, err := h.Papers.NewListing(r.Context(), day, cats, r.URL.Query().Get("sort") == "arxiv")
+	l, err := h.Papers.NewListing(r.Context(), core.ListingQuery{Day: day, Categories: cats, SortArxiv: r.URL.Query().Get("sort") == "arxiv", Brief: true})
 	if err != nil {
 		h.fail(w, r, err)
 		return

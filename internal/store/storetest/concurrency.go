@@ -1,0 +1,203 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+// Concurrency cases: each state change raced from many goroutines, which on
+// PostgreSQL are many connections. Every one must end as if the changes
+// had run one after the other.
+
+// race runs fn(i) for i in [0, n) at once and returns the errors in order.
+func race(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// codes counts the error codes of a race ("" for success).
+func codes(errs []error) map[string]int {
+	out := map[string]int{}
+	for _, err := range errs {
+		if err == nil {
+			out[""]++
+		} else {
+			out[model.ErrorCode(err)]++
+		}
+	}
+	return out
+}
+
+// Two decisions on one claim: one wins, the other finds it decided. Claims
+// on two entries of one paper approved at once both reach its authors.
+func testClaimRace(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ada")
+	mustAccount(t, s, "alan")
+	mustArxiv(t, s, arxivFixture("2601.00031", 1))
+	one, err := s.CreateClaim(ctx(), &model.Claim{PaperID: "2601.00031", Position: 0, User: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := s.CreateClaim(ctx(), &model.Claim{PaperID: "2601.00031", Position: 1, User: "alan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := race(6, func(i int) error {
+		id := []int64{one, two}[i%2]
+		return s.DecideClaim(ctx(), id, []string{model.ClaimApproved, model.ClaimApproved, model.ClaimRejected}[i/2], fmt.Sprintf("mod%d", i))
+	})
+	if got := codes(errs); got[""] != 2 || got[model.ENOTFOUND] != 4 {
+		t.Errorf("6 decisions on 2 claims: %v, want 2 decided and 4 ENOTFOUND: %v", got, errs)
+	}
+	p, _ := s.FindPaperByID(ctx(), "2601.00031")
+	approved := map[string]bool{}
+	for _, c := range mustClaims(t, s, model.ClaimApproved) {
+		approved[c.User] = true
+	}
+	for i, user := range []string{"ada", "alan"} {
+		claimed := p.Authors[i].User != nil && p.Authors[i].User.Name == user
+		if claimed != approved[user] {
+			t.Errorf("author %d: claimed by %s %v, claim approved %v", i, user, claimed, approved[user])
+		}
+	}
+}
+
+func mustClaims(t *testing.T, s store.Store, status string) []*model.Claim {
+	t.Helper()
+	cs, err := s.FindClaims(ctx(), status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// A hide racing a delete of one comment takes it off the count once.
+func testHideDeleteRace(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ada")
+	mustArxiv(t, s, arxivFixture("2601.00032", 1))
+	const n = 10
+	var ids []int64
+	for i := range n {
+		id, err := s.CreateComment(ctx(), &model.Comment{PaperID: "2601.00032", User: "ada", Body: fmt.Sprintf("comment %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	errs := race(2*n, func(i int) error {
+		if i%2 == 0 {
+			return s.SetCommentHidden(ctx(), ids[i/2], true, "mod")
+		}
+		return s.DeleteComment(ctx(), ids[i/2])
+	})
+	for i, err := range errs {
+		if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("change %d: %v", i, err)
+		}
+	}
+	p, _ := s.FindPaperByID(ctx(), "2601.00032")
+	if p.NumComments != 0 {
+		t.Errorf("after hiding and deleting all %d comments at once the paper counts %d", n, p.NumComments)
+	}
+}
+
+// Records of one paper from Hugging Face (authors with their accounts) and
+// arXiv (affiliations, a new version) written at once: the paper ends with
+// both, whichever commits first.
+func testAuthorMergeRace(t *testing.T, s store.Store) {
+	const n = 12
+	for round := range n {
+		id := fmt.Sprintf("2601.%05d", 100+round)
+		hf := &model.Paper{ID: id, Title: "HF " + id, Authors: []model.Author{
+			{Name: "Ada Lovelace", User: &model.User{Name: "ada-hf"}}, {Name: "Alan Turing"}}}
+		v1 := arxivFixture(id, 1)
+		v1.Authors = []model.Author{{Name: "Ada Lovelace", Affiliations: []string{"Engine Co."}}, {Name: "Alan Turing", Affiliations: []string{"Bletchley"}}}
+		v2 := arxivFixture(id, 2)
+		v2.Authors = v1.Authors
+		errs := race(3, func(i int) error {
+			var err error
+			switch i {
+			case 0:
+				_, err = s.UpsertPapers(ctx(), []*model.Paper{hf})
+			case 1:
+				_, err = s.UpsertArxiv(ctx(), []*model.Paper{v1}, store.Checkpoint{})
+			default:
+				_, err = s.UpsertArxiv(ctx(), []*model.Paper{v2}, store.Checkpoint{})
+			}
+			return err
+		})
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		p, err := s.FindPaperByID(ctx(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := p.Authors
+		if len(a) != 2 || a[0].User == nil || a[0].User.Name != "ada-hf" || !slices.Equal(a[0].Affiliations, []string{"Engine Co."}) ||
+			!slices.Equal(a[1].Affiliations, []string{"Bletchley"}) {
+			t.Errorf("round %d: authors %+v, want Hugging Face's with arXiv's affiliations", round, a)
+		}
+		if len(p.Versions) != 2 {
+			t.Errorf("round %d: versions %+v, want v1 and v2", round, p.Versions)
+		}
+	}
+}
+
+// Sign-ups for one name in any case: one account, the rest a conflict.
+func testSignupRace(t *testing.T, s store.Store) {
+	errs := race(8, func(i int) error {
+		a := account([]string{"Zoe", "zoe", "ZOE", "zOe"}[i%4])
+		a.Email = fmt.Sprintf("zoe%d@example.org", i)
+		return s.CreateAccount(ctx(), a)
+	})
+	if got := codes(errs); got[""] != 1 || got[model.ECONFLICT] != 7 {
+		t.Errorf("8 sign-ups for one name: %v, want 1 created and 7 ECONFLICT: %v", got, errs)
+	}
+}
+
+// Submissions of one member raced past the daily cap: exactly the cap lands.
+func testCapRace(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ada")
+	const n, limit = 8, 3
+	var ps []*model.Paper
+	for i := range n {
+		ps = append(ps, arxivFixture(fmt.Sprintf("2601.%05d", 200+i), 1))
+	}
+	mustArxiv(t, s, ps...)
+	now := time.Now()
+	errs := race(n, func(i int) error {
+		return s.SubmitPaper(ctx(), store.Submission{PaperID: ps[i].ID, User: "ada", Day: model.DateOf(now), Cap: limit, Since: now.Add(-24 * time.Hour)})
+	})
+	if got := codes(errs); got[""] != limit || got[model.ELIMIT] != n-limit {
+		t.Errorf("%d submissions at once with a cap of %d: %v: %v", n, limit, got, errs)
+	}
+	for _, err := range errs {
+		if err != nil && !strings.Contains(err.Error(), "most allowed") {
+			t.Errorf("cap error: %v", err)
+		}
+	}
+	count, err := s.CountSubmissions(ctx(), "ada", now.Add(-24*time.Hour))
+	if err != nil || count != limit {
+		t.Errorf("stored submissions %d (%v), want %d", count, err, limit)
+	}
+}
