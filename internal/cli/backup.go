@@ -30,6 +30,9 @@ func runBackup(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("%w: quire backup [--data DIR] FILE", errUsage)
 	}
 	out := rest[0]
+	if cfg.DatabaseURL != "" {
+		return errBackupPostgres
+	}
 	if _, err := os.Stat(cfg.DBPath()); err != nil {
 		return fmt.Errorf("backup: no database in %s: %w", cfg.DataDir, err)
 	}
@@ -102,6 +105,10 @@ func writeBackup(out string, files map[string]string) error {
 	return os.Rename(part, out)
 }
 
+// errBackupPostgres: a PostgreSQL database is backed up by its own tools,
+// which do it consistently while replicas write.
+var errBackupPostgres = fmt.Errorf("%w: quire backup and restore copy a SQLite data directory; back up PostgreSQL with pg_dump and pg_restore (the signing key is in the database, or in QUIRE_SECRET_KEY)", errUsage)
+
 func runRestore(ctx context.Context, args []string, env Env) error {
 	cfg, log, rest, err := setup("restore", args, env, nil)
 	if err != nil {
@@ -109,6 +116,9 @@ func runRestore(ctx context.Context, args []string, env Env) error {
 	}
 	if len(rest) != 1 {
 		return fmt.Errorf("%w: quire restore FILE --data DIR", errUsage)
+	}
+	if cfg.DatabaseURL != "" {
+		return errBackupPostgres
 	}
 	if _, err := os.Stat(cfg.DBPath()); err == nil {
 		return fmt.Errorf("restore: %s already holds a database; restore into an empty directory", cfg.DataDir)

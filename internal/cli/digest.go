@@ -17,8 +17,8 @@ import (
 
 // emailParts builds the e-mail services of cfg over db; the mailer is nil
 // when no SMTP server is configured.
-func emailParts(cfg config.Config, db *sqlstore.DB, papers *core.Papers, log *slog.Logger) (*digest.Subscriptions, *digest.Sender, error) {
-	signer, err := digest.LoadSigner(cfg.DataDir)
+func emailParts(ctx context.Context, cfg config.Config, db *sqlstore.DB, papers *core.Papers, log *slog.Logger) (*digest.Subscriptions, *digest.Sender, error) {
+	signer, err := loadSigner(ctx, cfg, db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +68,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	_, sender, err := emailParts(cfg, db, papers, log)
+	_, sender, err := emailParts(ctx, cfg, db, papers, log)
 	if err != nil {
 		return err
 	}

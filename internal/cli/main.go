@@ -21,7 +21,6 @@ import (
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/scheduler"
 	"github.com/quire/quire/internal/search"
-	"github.com/quire/quire/internal/store/sqlite"
 	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/web"
 	"github.com/quire/quire/internal/web/ui"
@@ -101,7 +100,7 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Jobs.Add(j)
 		}
 	}
-	subs, sender, err := emailParts(m.Config, db, papers, m.Log)
+	subs, sender, err := emailParts(ctx, m.Config, db, papers, m.Log)
 	if err != nil {
 		return err
 	}
@@ -345,26 +344,3 @@ func (m *Main) Close() error {
 	return err
 }
 
-// openStore opens the SQLite database and applies pending migrations.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.DB, error) {
-	db, err := sqlite.Open(cfg.DBPath())
-	if err != nil {
-		return nil, err
-	}
-	applied, err := sqlite.Migrate(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate %s: %w", cfg.DBPath(), err)
-	}
-	for _, name := range applied {
-		log.Info("migration applied", slog.String("name", name))
-	}
-	// Papers stored before listing days existed get theirs (once; a no-op after).
-	if n, err := db.BackfillListingDays(ctx, arxiv.ListingDay); err != nil {
-		db.Close()
-		return nil, err
-	} else if n > 0 {
-		log.Info("listing days filled in", slog.Int("papers", n))
-	}
-	return db, nil
-}

@@ -21,8 +21,14 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	Addr       string // listen address
-	DataDir    string // holds quire.db
+	Addr    string // listen address
+	DataDir string // holds quire.db (SQLite) and this replica's search snapshot
+	// DatabaseURL names a PostgreSQL database (postgres://…); empty: SQLite
+	// in DataDir.
+	DatabaseURL string
+	// SecretKey signs e-mailed links; empty: kept in the database
+	// (PostgreSQL, shared by replicas) or DataDir/secret.key (SQLite).
+	SecretKey  string
 	Demo       bool   // load the demo corpus into an empty database
 	BaseURL    string // absolute URL of the site, for feeds; derived from requests when empty
 	SiteName   string
@@ -95,7 +101,9 @@ func (l listValue) Set(v string) error {
 // directory. Each flag's environment variable (EnvName) is applied by
 // ApplyEnv before the command line is parsed.
 func (c *Config) BindFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (env QUIRE_DATA)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory: the SQLite database, or with --database-url this replica's search snapshot (env QUIRE_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL database, postgres://user:pass@host:5432/db?sslmode=require; default: SQLite in --data (env QUIRE_DATABASE_URL or QUIRE_DATABASE_URL_FILE)")
+	fs.StringVar(&c.SecretKey, "secret-key", c.SecretKey, "key that signs e-mailed links, at least 32 characters, the same on every replica; default: one made and kept in the database (env QUIRE_SECRET_KEY or QUIRE_SECRET_KEY_FILE)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env QUIRE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (env QUIRE_LOG_FORMAT)")
 }
@@ -165,6 +173,12 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 func (c Config) Validate() error {
 	if c.DataDir == "" {
 		return fmt.Errorf("config: --data must not be empty")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("config: --database-url: want a postgres:// URL")
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		return fmt.Errorf("config: --secret-key has %d characters, want 32 or more", len(c.SecretKey))
 	}
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {

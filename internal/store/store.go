@@ -21,6 +21,7 @@ type Store interface {
 	CommentStore
 	CurationStore
 	EmailStore
+	ClusterStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)

@@ -201,3 +201,73 @@ func testCapRace(t *testing.T, s store.Store) {
 		t.Errorf("stored submissions %d (%v), want %d", count, err, limit)
 	}
 }
+
+// Replicas asking for one instance key at once all get the same one.
+func testInstanceKeyRace(t *testing.T, s store.Store) {
+	got := make([]string, 6)
+	errs := race(6, func(i int) error {
+		var err error
+		got[i], err = s.InstanceKey(ctx(), "signing", fmt.Sprintf("key-of-replica-%d", i))
+		return err
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i] != got[0] || !strings.HasPrefix(got[0], "key-of-replica-") {
+			t.Errorf("replica %d got %q, replica 0 %q", i, got[i], got[0])
+		}
+	}
+	if again, _ := s.InstanceKey(ctx(), "signing", "later"); again != got[0] {
+		t.Errorf("a later call made a new key %q", again)
+	}
+}
+
+// One lease, many replicas: one holds it at a time; it renews; it passes
+// on when released or expired.
+func testLeases(t *testing.T, s store.Store) {
+	held := make([]bool, 8)
+	errs := race(8, func(i int) error {
+		var err error
+		held[i], err = s.AcquireLease(ctx(), "harvest", fmt.Sprintf("r%d", i), time.Minute)
+		return err
+	})
+	holder := -1
+	for i, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if held[i] {
+			if holder >= 0 {
+				t.Fatalf("replicas %d and %d both hold the lease", holder, i)
+			}
+			holder = i
+		}
+	}
+	if holder < 0 {
+		t.Fatal("nobody got the lease")
+	}
+	me, other := fmt.Sprintf("r%d", holder), fmt.Sprintf("r%d", (holder+1)%8)
+	if ok, err := s.AcquireLease(ctx(), "harvest", me, 30*time.Millisecond); !ok || err != nil {
+		t.Errorf("renewal by the holder: %v %v", ok, err)
+	}
+	if ok, _ := s.AcquireLease(ctx(), "other-job", other, time.Minute); !ok {
+		t.Error("a lease on another job was refused")
+	}
+	time.Sleep(60 * time.Millisecond)
+	if ok, err := s.AcquireLease(ctx(), "harvest", other, time.Minute); !ok || err != nil {
+		t.Errorf("an expired lease did not pass on: %v %v", ok, err)
+	}
+	if err := s.ReleaseLease(ctx(), "harvest", me); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.AcquireLease(ctx(), "harvest", me, time.Minute); ok {
+		t.Error("a release by a former holder freed the new holder's lease")
+	}
+	if err := s.ReleaseLease(ctx(), "harvest", other); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.AcquireLease(ctx(), "harvest", me, time.Minute); !ok {
+		t.Error("a released lease was not free")
+	}
+}

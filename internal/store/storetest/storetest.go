@@ -54,6 +54,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"AuthorMergeRace", testAuthorMergeRace},
 		{"SignupRace", testSignupRace},
 		{"CapRace", testCapRace},
+		{"InstanceKeyRace", testInstanceKeyRace},
+		{"Leases", testLeases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

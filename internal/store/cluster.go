@@ -1,0 +1,19 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// ClusterStore is what the replicas of one instance share beyond the data.
+type ClusterStore interface {
+	// InstanceKey returns the value stored under name, storing fresh first
+	// when there is none: every replica gets the same value.
+	InstanceKey(ctx context.Context, name, fresh string) (string, error)
+	// AcquireLease takes, or renews, holder's lease on name for ttl. It
+	// reports false while another holder's lease has not expired: one
+	// conditional statement, so two replicas never both hold it.
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease ends holder's lease on name, if it holds it.
+	ReleaseLease(ctx context.Context, name, holder string) error
+}

@@ -1,0 +1,57 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// InstanceKey implements store.ClusterStore.
+func (db *DB) InstanceKey(ctx context.Context, name, fresh string) (string, error) {
+	var v string
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO instance_keys (name, value, created_at) VALUES ($1,$2,$3)
+			ON CONFLICT (name) DO NOTHING`, name, fresh, db.Now().UnixMilli()); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM instance_keys WHERE name = $1`, name).Scan(&v)
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: instance key %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// AcquireLease implements store.ClusterStore.
+func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	var got bool
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO job_leases (name, holder, expires_at) VALUES ($1,$2,$3)
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+			WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= $4`,
+			name, holder, now.Add(ttl).UnixMilli(), now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		got = n == 1
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: lease %s: %w", name, err)
+	}
+	return got, nil
+}
+
+// ReleaseLease implements store.ClusterStore.
+func (db *DB) ReleaseLease(ctx context.Context, name, holder string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM job_leases WHERE name = $1 AND holder = $2`, name, holder)
+		if err != nil {
+			return fmt.Errorf("store: release lease %s: %w", name, err)
+		}
+		return nil
+	})
+}
