@@ -84,8 +84,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}}
 	m.Jobs = scheduler.New(m.Log)
+	// Harvests, syncs and digests run once across replicas, claimed
+	// through leases in the database.
+	m.Jobs.Leases, m.Jobs.Holder = db, replicaName()
 	sets := m.Config.HarvestSets(arxiv.SetOf)
-	if len(sets) > 0 {
+	if len(sets) > 0 && m.Config.Jobs {
 		job := m.harvestJob(sets)
 		run := job.Run
 		job.Run = func(ctx context.Context) error {
@@ -95,7 +98,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.Jobs.Add(job)
 	}
-	if m.Config.HFSync {
+	if m.Config.HFSync && m.Config.Jobs {
 		for _, j := range m.hfJobs() {
 			m.Jobs.Add(j)
 		}
@@ -104,7 +107,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if sender.Mailer != nil {
+	if sender.Mailer != nil && m.Config.Jobs {
 		m.Jobs.Add(digestJob(sender))
 		m.closers = append(m.closers, sender.Mailer.Close)
 	}
@@ -193,7 +196,7 @@ const HarvestDelay = 150 * time.Minute
 func (m *Main) harvestJob(sets []string) scheduler.Job {
 	h := &ingest.Harvester{Client: arxivClient(m.Config, m.Log), Store: m.DB, Endpoint: m.Config.OAIEndpoint,
 		Format: m.Config.ArxivFormat, LockDir: m.Config.DataDir, Log: m.Log}
-	return scheduler.Job{Name: ui.HarvestJob, Retries: 4, RetryDelay: 15 * time.Minute,
+	return scheduler.Job{Name: ui.HarvestJob, Retries: 4, RetryDelay: 15 * time.Minute, Shared: true,
 		Next: func(now time.Time) time.Time { return scheduler.NextAnnouncement(now, HarvestDelay) },
 		Run: func(ctx context.Context) error {
 			var errs []error
@@ -237,7 +240,7 @@ func (m *Main) hfJobs() []scheduler.Job {
 		}
 	}
 	return []scheduler.Job{
-		{Name: HFTodayJob, Retries: 2, RetryDelay: 5 * time.Minute, Run: run(1),
+		{Name: HFTodayJob, Retries: 2, RetryDelay: 5 * time.Minute, Run: run(1), Shared: true,
 			Next: func(now time.Time) time.Time {
 				t := now.Truncate(HFTodayEvery).Add(HFTodayEvery)
 				for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
@@ -245,7 +248,7 @@ func (m *Main) hfJobs() []scheduler.Job {
 				}
 				return t
 			}},
-		{Name: HFRecentJob, Retries: 3, RetryDelay: 15 * time.Minute, Run: run(HFRecentDays),
+		{Name: HFRecentJob, Retries: 3, RetryDelay: 15 * time.Minute, Run: run(HFRecentDays), Shared: true,
 			Next: func(now time.Time) time.Time {
 				t := time.Date(now.Year(), now.Month(), now.Day(), HFNightHour, 0, 0, 0, time.UTC)
 				if !t.After(now) {
@@ -269,7 +272,7 @@ const DigestHour = 6
 // digestJob sends the digests due each morning: daily ones Monday to
 // Friday, weekly ones on Mondays.
 func digestJob(sender *digest.Sender) scheduler.Job {
-	return scheduler.Job{Name: "digest", Retries: 3, RetryDelay: 10 * time.Minute,
+	return scheduler.Job{Name: "digest", Retries: 3, RetryDelay: 10 * time.Minute, Shared: true,
 		Next: func(now time.Time) time.Time {
 			t := time.Date(now.Year(), now.Month(), now.Day(), DigestHour, 0, 0, 0, time.UTC)
 			if !t.After(now) {

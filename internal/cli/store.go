@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"os"
 
 	"github.com/quire/quire/internal/arxiv"
 	"github.com/quire/quire/internal/config"
@@ -81,4 +82,13 @@ func loadSigner(ctx context.Context, cfg config.Config, db *sqlstore.DB) (*diges
 		return nil, fmt.Errorf("the database's %s key is damaged (%d bytes, %v)", signingKey, len(key), err)
 	}
 	return digest.NewSigner(key), nil
+}
+
+// replicaName names this process in job leases: host, pid and a random
+// suffix, unique across replicas and restarts.
+func replicaName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 }

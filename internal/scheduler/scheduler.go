@@ -21,6 +21,10 @@ type Job struct {
 	// doubles each time); the job then waits for its next due time.
 	Retries    int
 	RetryDelay time.Duration
+	// Shared jobs run once across the replicas of an instance (harvests,
+	// syncs, digests), through the scheduler's Leases; the others (this
+	// replica's index snapshot) run on every replica.
+	Shared bool
 }
 
 // Status is what the admin page shows of a job.
@@ -37,6 +41,12 @@ type Status struct {
 type Scheduler struct {
 	Log *slog.Logger
 	Now func() time.Time
+	// Leases, when set, coordinate Shared jobs across replicas; Holder
+	// names this replica in them. LeaseTTL and LeaseRetry default to
+	// DefaultLeaseTTL and DefaultLeaseRetry.
+	Leases               Leases
+	Holder               string
+	LeaseTTL, LeaseRetry time.Duration
 
 	mu   sync.Mutex
 	jobs map[string]*entry
@@ -109,6 +119,7 @@ func (s *Scheduler) loop(ctx context.Context, e *entry) {
 		next := e.job.Next(s.Now())
 		s.update(e, func(st *Status) { st.Next = next })
 		timer := time.NewTimer(time.Until(next))
+		due := next
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -116,17 +127,23 @@ func (s *Scheduler) loop(ctx context.Context, e *entry) {
 		case <-timer.C:
 		case <-e.trigger:
 			timer.Stop()
+			due = s.Now() // a run asked for now, whatever ran before
 		}
-		s.runWithRetries(ctx, e)
+		s.runWithRetries(ctx, e, due)
 	}
 }
 
-func (s *Scheduler) runWithRetries(ctx context.Context, e *entry) {
+func (s *Scheduler) runWithRetries(ctx context.Context, e *entry, due time.Time) {
 	delay := e.job.RetryDelay
 	for attempt := 0; ; attempt++ {
 		s.update(e, func(st *Status) { st.Running = true })
 		start := s.Now()
-		err := s.safeRun(ctx, e)
+		var err error
+		if e.job.Shared && s.Leases != nil {
+			err = s.runShared(ctx, e, due)
+		} else {
+			err = s.safeRun(ctx, e)
+		}
 		s.update(e, func(st *Status) {
 			st.Running, st.LastRun = false, start
 			if err != nil {

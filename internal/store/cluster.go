@@ -14,6 +14,10 @@ type ClusterStore interface {
 	// reports false while another holder's lease has not expired: one
 	// conditional statement, so two replicas never both hold it.
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	// ReleaseLease ends holder's lease on name, if it holds it.
-	ReleaseLease(ctx context.Context, name, holder string) error
+	// ReleaseLease ends holder's lease on name, if it holds it; a non-zero
+	// done records that the run due then succeeded.
+	ReleaseLease(ctx context.Context, name, holder string, done time.Time) error
+	// LeaseDone returns the due time of the last run of name that
+	// succeeded, on any replica (zero when none has).
+	LeaseDone(ctx context.Context, name string) (time.Time, error)
 }

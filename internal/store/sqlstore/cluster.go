@@ -45,13 +45,29 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Du
 	return got, nil
 }
 
-// ReleaseLease implements store.ClusterStore.
-func (db *DB) ReleaseLease(ctx context.Context, name, holder string) error {
+// ReleaseLease implements store.ClusterStore. The row stays, expired, to
+// keep done_until.
+func (db *DB) ReleaseLease(ctx context.Context, name, holder string, done time.Time) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM job_leases WHERE name = $1 AND holder = $2`, name, holder)
+		_, err := tx.ExecContext(ctx, `UPDATE job_leases SET expires_at = 0,
+			done_until = CASE WHEN $3 > done_until THEN $3 ELSE done_until END WHERE name = $1 AND holder = $2`,
+			name, holder, done.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("store: release lease %s: %w", name, err)
 		}
 		return nil
 	})
+}
+
+// LeaseDone implements store.ClusterStore.
+func (db *DB) LeaseDone(ctx context.Context, name string) (time.Time, error) {
+	var done int64
+	err := db.R.QueryRowContext(ctx, `SELECT done_until FROM job_leases WHERE name = $1`, name).Scan(&done)
+	if isNotFound(err) || (err == nil && done == 0) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: lease %s: %w", name, err)
+	}
+	return time.UnixMilli(done).UTC(), nil
 }

@@ -258,16 +258,29 @@ func testLeases(t *testing.T, s store.Store) {
 	if ok, err := s.AcquireLease(ctx(), "harvest", other, time.Minute); !ok || err != nil {
 		t.Errorf("an expired lease did not pass on: %v %v", ok, err)
 	}
-	if err := s.ReleaseLease(ctx(), "harvest", me); err != nil {
+	if err := s.ReleaseLease(ctx(), "harvest", me, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := s.AcquireLease(ctx(), "harvest", me, time.Minute); ok {
 		t.Error("a release by a former holder freed the new holder's lease")
 	}
-	if err := s.ReleaseLease(ctx(), "harvest", other); err != nil {
+	if done, _ := s.LeaseDone(ctx(), "harvest"); !done.IsZero() {
+		t.Errorf("a former holder's release recorded a run: %s", done)
+	}
+	due := time.UnixMilli(time.Now().UnixMilli()).UTC()
+	if err := s.ReleaseLease(ctx(), "harvest", other, due); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := s.AcquireLease(ctx(), "harvest", me, time.Minute); !ok {
 		t.Error("a released lease was not free")
+	}
+	if done, err := s.LeaseDone(ctx(), "harvest"); !done.Equal(due) || err != nil {
+		t.Errorf("done until %s (%v), want %s", done, err, due)
+	}
+	if err := s.ReleaseLease(ctx(), "harvest", me, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if done, _ := s.LeaseDone(ctx(), "harvest"); !done.Equal(due) {
+		t.Errorf("a failed run's release moved done to %s", done)
 	}
 }
