@@ -1,7 +1,7 @@
 // Package search is quire's in-memory lexical index: BM25 over title,
-// abstract and authors, with the title counted twice. It follows the store
-// through PapersUpdatedSince, so papers written by any process become
-// searchable at the next Sync without a rebuild.
+// abstract and authors, with the title counted twice. It follows the
+// store's change feed, so papers written by any process or replica become
+// searchable at the next Sync without a rebuild, and none is skipped.
 package search
 
 import (
@@ -42,12 +42,14 @@ type posting struct {
 // similarity of LSA vectors trained on the indexed papers (see
 // semantic.go) once there are enough of them.
 type Index struct {
-	src store.PaperStore
+	src Changes
 	Log *slog.Logger
 
-	syncMu  sync.Mutex // one Sync at a time
-	cursor  time.Time
-	afterID string
+	syncMu sync.Mutex         // one Sync at a time
+	cursor store.ChangeCursor // how far the index has followed the feed
+	feed   string             // the feed the cursor belongs to ("" before the first Sync)
+	// feedChecked: feed is the store's (checked at the first Sync)
+	feedChecked bool
 
 	mu       sync.RWMutex
 	ids      []string         // doc number → paper id
@@ -73,8 +75,14 @@ type Index struct {
 	savedAt          time.Time  // under persistMu
 }
 
+// Changes is what the index reads of the store: its change feed.
+type Changes interface {
+	PaperChanges(ctx context.Context, after store.ChangeCursor, limit int) ([]store.PaperChange, error)
+	ChangeFeedID(ctx context.Context) (string, error)
+}
+
 // New returns an empty index that follows src.
-func New(src store.PaperStore) *Index {
+func New(src Changes) *Index {
 	return &Index{src: src, docOf: map[string]int32{}, postings: map[string][]posting{}}
 }
 
@@ -82,23 +90,45 @@ func New(src store.PaperStore) *Index {
 func (ix *Index) Sync(ctx context.Context) error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	if err := ix.checkFeed(ctx); err != nil {
+		return err
+	}
 	for {
-		ps, err := ix.src.PapersUpdatedSince(ctx, ix.cursor, ix.afterID, 1000)
+		cs, err := ix.src.PaperChanges(ctx, ix.cursor, 1000)
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
-			ix.Put(p)
+		for _, c := range cs {
+			ix.Put(c.Paper)
+			ix.cursor = c.At
 		}
-		if len(ps) < 1000 {
-			if n := len(ps); n > 0 {
-				ix.cursor, ix.afterID = ps[n-1].UpdatedAt, ps[n-1].ID
-			}
+		if len(cs) < 1000 {
 			ix.maybeTrain()
 			return nil
 		}
-		ix.cursor, ix.afterID = ps[len(ps)-1].UpdatedAt, ps[len(ps)-1].ID
 	}
+}
+
+// checkFeed starts the cursor over when the store's feed is not the one
+// it came from (a snapshot from another database, or from SQLite after a
+// move to PostgreSQL): re-reading every paper costs a hash each for those
+// unchanged, and skipping some would be silent. It asks the store once.
+func (ix *Index) checkFeed(ctx context.Context) error {
+	if ix.feed != "" && ix.feedChecked {
+		return nil
+	}
+	id, err := ix.src.ChangeFeedID(ctx)
+	if err != nil {
+		return err
+	}
+	if ix.feed != id {
+		if ix.feed != "" && ix.Log != nil {
+			ix.Log.Info("search index snapshot is from another database; re-reading every paper", slog.String("snapshot", ix.feed), slog.String("store", id))
+		}
+		ix.cursor, ix.feed = store.ChangeCursor{}, id
+	}
+	ix.feedChecked = true
+	return nil
 }
 
 // Len returns the number of indexed papers.

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/quire/quire/internal/store"
 )
 
 // Embedder turns texts into unit vectors: an external model behind an
@@ -25,8 +27,7 @@ const remoteBatch = 32
 type remote struct {
 	e       Embedder
 	vix     *vectorIndex
-	cursor  time.Time
-	afterID string
+	cursor  store.ChangeCursor
 	ready   atomic.Bool // every paper has a vector and the endpoint answers
 }
 
@@ -67,16 +68,16 @@ func (ix *Index) RunRemote(ctx context.Context, poll time.Duration) {
 // do until the store or the index moves on.
 func (ix *Index) remoteStep(ctx context.Context) (wait bool, err error) {
 	r := ix.remote
-	ps, err := ix.src.PapersUpdatedSince(ctx, r.cursor, r.afterID, remoteBatch)
-	if err != nil || len(ps) == 0 {
+	cs, err := ix.src.PaperChanges(ctx, r.cursor, remoteBatch)
+	if err != nil || len(cs) == 0 {
 		if err == nil {
 			r.ready.Store(r.vix != nil)
 		}
 		return true, err
 	}
-	texts := make([]string, len(ps))
-	for i, p := range ps {
-		texts[i] = p.Title + "\n\n" + p.Summary
+	texts := make([]string, len(cs))
+	for i, c := range cs {
+		texts[i] = c.Paper.Title + "\n\n" + c.Paper.Summary
 	}
 	vecs, err := r.e.Embed(ctx, texts)
 	if err != nil {
@@ -84,22 +85,22 @@ func (ix *Index) remoteStep(ctx context.Context) (wait bool, err error) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for i, p := range ps {
-		doc, ok := ix.docOf[p.ID]
+	for i, c := range cs {
+		doc, ok := ix.docOf[c.Paper.ID]
 		if !ok { // Sync has not indexed it yet: come back to it
 			return true, nil
 		}
 		if r.vix == nil {
 			r.vix = newVectorIndex(len(vecs[i]), ix.live)
 		} else if r.vix.store.dim != len(vecs[i]) { // the model changed: start over
-			r.vix, r.cursor, r.afterID = nil, time.Time{}, ""
+			r.vix, r.cursor = nil, store.ChangeCursor{}
 			r.ready.Store(false)
 			return false, nil
 		}
 		r.vix.put(doc, vecs[i])
-		r.cursor, r.afterID = p.UpdatedAt, p.ID
+		r.cursor = c.At
 	}
-	return len(ps) < remoteBatch, nil
+	return len(cs) < remoteBatch, nil
 }
 
 // remoteQuery embeds q with the external embedder when it is ready; nil

@@ -7,10 +7,18 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/quire/quire/internal/store"
 )
 
 // snapshotMagic starts a snapshot file; the number is the format version.
-const snapshotMagic = "quire search index v1\n"
+// v2 holds the store's change-feed cursor and the feed's id; a v1 file (a
+// time cursor) loads with no cursor, and the first Sync re-reads every
+// paper, cheaply for those unchanged.
+const (
+	snapshotMagic   = "quire search index v2\n"
+	snapshotMagicV1 = "quire search index v1\n"
+)
 
 // Save writes the whole index, with the store cursor it has reached, to
 // path (through a temporary file and a rename, so a crash leaves the old
@@ -45,8 +53,9 @@ func (ix *Index) Save(path string) error {
 
 func (ix *Index) encode(e *enc) error {
 	e.bytes([]byte(snapshotMagic))
-	e.u64(uint64(ix.cursor.UnixNano()))
-	e.str(ix.afterID)
+	e.str(ix.feed)
+	e.u64(uint64(ix.cursor.Seq))
+	e.str(ix.cursor.ID)
 	e.u32(uint32(len(ix.ids)))
 	for d, id := range ix.ids {
 		e.str(id)
@@ -143,7 +152,7 @@ func (ix *Index) read(r io.Reader, size int64) error {
 	defer ix.syncMu.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.cursor, ix.afterID = fresh.cursor, fresh.afterID
+	ix.cursor, ix.feed, ix.feedChecked = fresh.cursor, fresh.feed, false
 	ix.ids, ix.docOf, ix.lens, ix.dead, ix.hashes = fresh.ids, fresh.docOf, fresh.lens, fresh.dead, fresh.hashes
 	ix.postings, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.total, fresh.live, fresh.deadPost
 	ix.sem, ix.vix, ix.trainedOn = fresh.sem, fresh.vix, fresh.trainedOn
@@ -153,12 +162,21 @@ func (ix *Index) read(r io.Reader, size int64) error {
 
 func (ix *Index) decode(d *dec) {
 	magic := make([]byte, len(snapshotMagic))
-	if d.read(magic); d.err == nil && string(magic) != snapshotMagic {
+	d.read(magic)
+	switch {
+	case d.err != nil:
+		return
+	case string(magic) == snapshotMagic:
+		ix.feed = d.str()
+		ix.cursor = store.ChangeCursor{Seq: int64(d.u64())}
+		ix.cursor.ID = d.str()
+	case string(magic) == snapshotMagicV1:
+		d.u64() // a time cursor: not a position in any feed
+		d.str()
+	default:
 		d.fail("not a quire search index of this version")
 		return
 	}
-	ix.cursor = time.Unix(0, int64(d.u64())).UTC()
-	ix.afterID = d.str()
 	n := d.count(17)
 	for doc := 0; doc < n && d.err == nil; doc++ {
 		id := d.str()

@@ -6,7 +6,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/quire/quire/internal/model"
 )
@@ -109,10 +108,31 @@ type PaperStore interface {
 	// cats, or ENOTFOUND.
 	LatestListingDay(ctx context.Context, cats []string) (model.Date, error)
 
-	// PapersUpdatedSince returns up to limit papers whose UpdatedAt is after
-	// since (or equal to it with a greater id), oldest first, for keeping
-	// derived indexes in step with the store.
-	PapersUpdatedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]*model.Paper, error)
+	// PaperChanges returns up to limit papers changed after the cursor, in
+	// the feed's order, hidden ones included, for keeping derived state
+	// (the search index, embeddings) in step with the store. A change that
+	// commits late is never skipped: it sorts after every cursor a reader
+	// could have been given before it committed.
+	PaperChanges(ctx context.Context, after ChangeCursor, limit int) ([]PaperChange, error)
+	// ChangeFeedID names the feed: a cursor means something only to the
+	// feed it came from (an index snapshot moved to another database
+	// starts over).
+	ChangeFeedID(ctx context.Context) (string, error)
+}
+
+// ChangeCursor is a position in the change feed of papers.
+type ChangeCursor struct {
+	// Seq orders commits: updated_at in Unix ms on SQLite, whose writers
+	// take turns; the writing transaction's id on PostgreSQL, read only
+	// below the oldest transaction still running.
+	Seq int64
+	ID  string
+}
+
+// PaperChange is a paper from the feed, with its position.
+type PaperChange struct {
+	Paper *model.Paper
+	At    ChangeCursor
 }
 
 // OrganizationStore finds organizations.

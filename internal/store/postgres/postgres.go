@@ -170,8 +170,23 @@ func (d *dialect) Unavailable(err error) bool {
 // concurrent one under READ COMMITTED.
 func (d *dialect) ForUpdate() string { return " FOR UPDATE" }
 
+// ChangeFeed: the id of the transaction that last wrote the row (set by a
+// trigger, migration 0011), read only below the snapshot's xmin: every
+// transaction with a smaller id has ended, so none can commit a change
+// that sorts before the cursor later. A long transaction holds the feed
+// back until it ends; it never makes it skip.
+func (d *dialect) ChangeFeed() (string, string, string) {
+	return "p.change_xid", " AND p.change_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint", "postgres"
+}
+
 // KeyLock: an advisory lock on the key's 64-bit hash, released at commit.
 func (d *dialect) KeyLock() string { return `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` }
+
+// Retryable: a deadlock (40P01) or serialization failure (40001).
+func (d *dialect) Retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
 
 // UniqueViolation: SQLSTATE 23505.
 func (d *dialect) UniqueViolation(err error) bool {

@@ -2,9 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
 	"github.com/quire/quire/internal/store/postgres"
 	"github.com/quire/quire/internal/store/postgres/pgtest"
@@ -93,5 +98,101 @@ func TestRedact(t *testing.T) {
 		if got := postgres.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A transaction that wrote a paper before another and commits after it:
+// the feed holds the second back until the first ends, then gives both.
+// Ordered by a stamp (or by transaction id alone), a follower would take
+// the second, move past the first, and never index it.
+func TestChangeFeedWaitsForLateCommit(t *testing.T) {
+	db := pgtest.MustOpen(t)
+	ctx := context.Background()
+	up := func(id string) {
+		if _, err := db.UpsertPapers(ctx, []*model.Paper{{ID: id, Title: "Paper " + id}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up("2601.00001")
+	cs, err := db.PaperChanges(ctx, store.ChangeCursor{}, 10)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("first read: %v %v", cs, err)
+	}
+	cursor := cs[0].At
+	late, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Rollback()
+	if _, err := late.ExecContext(ctx, `INSERT INTO papers (id, title, updated_at) VALUES ('2601.00002', 'Late', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	up("2601.00003") // starts after the late one, commits first
+	if cs, _ := db.PaperChanges(ctx, cursor, 10); len(cs) != 0 {
+		t.Fatalf("the feed gave %s while an older transaction was still running", cs[0].At.ID)
+	}
+	if err := late.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	cs, err = db.PaperChanges(ctx, cursor, 10)
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.At.ID)
+	}
+	if err != nil || strings.Join(ids, ",") != "2601.00002,2601.00003" {
+		t.Errorf("after the late commit: %v %v, want both papers, the late one first", ids, err)
+	}
+}
+
+// Papers written from many connections at once while the search index
+// follows the feed: the index ends holding every one.
+func TestIndexFollowsConcurrentWriters(t *testing.T) {
+	db := pgtest.MustOpen(t)
+	ctx := context.Background()
+	ix := search.New(db)
+	const writers, each = 8, 40
+	done := make(chan struct{})
+	synced := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-done:
+				synced <- nil
+				return
+			default:
+				if err := ix.Sync(ctx); err != nil {
+					synced <- err
+					return
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				id := fmt.Sprintf("2608.%02d%03d", w, i)
+				if _, err := db.UpsertPapers(ctx, []*model.Paper{{ID: id, Title: fmt.Sprintf("Paper w%dp%d about lattices", w, i)}}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	if err := <-synced; err != nil {
+		t.Fatal(err)
+	}
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if err := ix.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Len() != writers*each {
+		t.Errorf("the index holds %d of %d papers written at once", ix.Len(), writers*each)
 	}
 }

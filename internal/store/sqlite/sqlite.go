@@ -174,6 +174,15 @@ func (d *dialect) Unavailable(err error) bool {
 // ForUpdate: none; a write transaction locks the database when it begins.
 func (d *dialect) ForUpdate() string { return "" }
 
+// ChangeFeed: updated_at, stamped inside the write lock that SQLite's
+// writers (this process's and quire ingest's) take in turn, so commits
+// come in stamp order.
+func (d *dialect) ChangeFeed() (string, string, string) { return "p.updated_at", "", "sqlite" }
+
+// Retryable: never; SQLite's writers wait for the lock (busy_timeout)
+// instead of deadlocking.
+func (d *dialect) Retryable(error) bool { return false }
+
 // KeyLock: none, as ForUpdate.
 func (d *dialect) KeyLock() string { return "" }
 

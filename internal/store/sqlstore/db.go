@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/quire/quire/internal/model"
@@ -41,6 +42,14 @@ type Dialect interface {
 	// one text argument, for rows that may not exist yet (two imports
 	// inserting one new paper), or "" where ForUpdate is "".
 	KeyLock() string
+	// ChangeFeed gives the change feed's order column over papers p and a
+	// condition that holds back changes a later commit could still sort
+	// before ("" when commits are serialised), and the feed's kind.
+	ChangeFeed() (column, bound, kind string)
+	// Retryable reports whether a transaction failed only because a
+	// concurrent one won a lock (a deadlock or serialization failure), so
+	// running it again is the right answer.
+	Retryable(err error) bool
 }
 
 // DB is a store over a read pool and a write pool. For SQLite the write pool
@@ -75,9 +84,19 @@ func (db *DB) Close() error {
 	return err
 }
 
-// inTx runs fn in a write transaction and commits it when fn succeeds.
+// inTx runs fn in a write transaction and commits it when fn succeeds. A
+// transaction that lost a deadlock or serialization race runs again, a
+// few times, after a short random pause; fn must therefore start from
+// scratch each time (no counting into variables it does not reset).
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return db.unavailable(db.tx(ctx, fn))
+	const attempts = 4
+	for i := 1; ; i++ {
+		err := db.tx(ctx, fn)
+		if err == nil || i == attempts || !db.Dialect.Retryable(err) || ctx.Err() != nil {
+			return db.unavailable(err)
+		}
+		time.Sleep(time.Duration(rand.Int64N(int64(5*time.Millisecond) << i)))
+	}
 }
 
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -65,18 +65,6 @@ func (db *DB) CountPapers(ctx context.Context, f store.PaperFilter) (int, error)
 	return n, nil
 }
 
-// PapersUpdatedSince implements store.PaperStore.
-func (db *DB) PapersUpdatedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]*model.Paper, error) {
-	q := `SELECT ` + paperColumns + paperFrom + `
-	WHERE p.updated_at > $1 OR (p.updated_at = $1 AND p.id > $2)
-	ORDER BY p.updated_at, p.id LIMIT $3`
-	ps, err := db.queryPapers(ctx, db.R, q, since.UnixMilli(), afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: papers updated since %s: %w", since.Format(time.RFC3339), err)
-	}
-	return ps, nil
-}
-
 // DailyDays implements store.PaperStore.
 func (db *DB) DailyDays(ctx context.Context, d model.Date) (prev, next model.Date, err error) {
 	return db.daysAround(ctx, "daily_date", d, "", []any{d.String()})

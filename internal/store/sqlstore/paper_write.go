@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -112,6 +113,10 @@ func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, 
 		// one order and cannot deadlock; a paper twice keeps its order.
 		papers = slices.Clone(papers)
 		slices.SortStableFunc(papers, func(a, b *model.Paper) int { return strings.Compare(a.ID, b.ID) })
+		if err := w.writeAccounts(ctx, papers); err != nil {
+			return err
+		}
+		res = store.UpsertResult{} // a retried transaction counts afresh
 		for _, p := range papers {
 			if p.ID == "" || p.Title == "" {
 				return model.Errorf(model.EINVALID, "paper %q: id and title are required", p.ID)
@@ -139,6 +144,7 @@ func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, 
 type paperWriter struct {
 	source                                          string
 	lock, existing, paper, user, org, event, growth *sql.Stmt
+	accountsDone                                    bool // writeAccounts ran: users and organizations are written
 }
 
 // Where the dialect needs it, each paper is locked by its id (it may not
@@ -256,10 +262,7 @@ func (w *paperWriter) write(ctx context.Context, p *model.Paper, now int64) (boo
 func (w *paperWriter) writeHF(ctx context.Context, p *model.Paper, authors, authorsSource string, now int64) error {
 	var org, submitter, day, submittedAt, onDailyAt any
 	if o := p.Organization; o != nil && o.Name != "" {
-		if _, err := w.org.ExecContext(ctx, o.Name, orID(o.ObjectID, "org", o.Name), o.Fullname, o.Avatar); err != nil {
-			return fmt.Errorf("organization %s: %w", o.Name, err)
-		}
-		org = o.Name
+		org = o.Name // written by writeAccounts
 	}
 	if d := p.Daily; d != nil {
 		day, submittedAt, onDailyAt = d.Day.String(), ms(d.SubmittedAt), ms(d.OnDailyAt)
@@ -317,7 +320,47 @@ func (w *paperWriter) writeArxiv(ctx context.Context, p *model.Paper, old stored
 	return nil
 }
 
+// writeAccounts writes the users and organizations a batch names, each
+// once and in name order, before any paper: batches that share some take
+// their row locks in one order and cannot deadlock.
+func (w *paperWriter) writeAccounts(ctx context.Context, papers []*model.Paper) error {
+	users := map[string]*model.User{}
+	orgs := map[string]*model.Organization{}
+	for _, p := range papers {
+		for _, a := range p.Authors {
+			if a.User != nil && a.User.Name != "" {
+				users[a.User.Name] = a.User
+			}
+		}
+		if w.source == sourceArxiv {
+			continue // arXiv records name no accounts
+		}
+		if p.Daily != nil && p.Daily.SubmittedBy != nil && p.Daily.SubmittedBy.Name != "" {
+			users[p.Daily.SubmittedBy.Name] = p.Daily.SubmittedBy
+		}
+		if o := p.Organization; o != nil && o.Name != "" {
+			orgs[o.Name] = o
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(users)) {
+		if err := w.writeUser(ctx, users[name]); err != nil {
+			return err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(orgs)) {
+		o := orgs[name]
+		if _, err := w.org.ExecContext(ctx, o.Name, orID(o.ObjectID, "org", o.Name), o.Fullname, o.Avatar); err != nil {
+			return fmt.Errorf("organization %s: %w", o.Name, err)
+		}
+	}
+	w.accountsDone = true
+	return nil
+}
+
 func (w *paperWriter) writeUser(ctx context.Context, u *model.User) error {
+	if w.accountsDone {
+		return nil // written by writeAccounts
+	}
 	typ := u.Type
 	if typ == "" {
 		typ = "user"

@@ -284,3 +284,64 @@ func testLeases(t *testing.T, s store.Store) {
 		t.Errorf("a failed run's release moved done to %s", done)
 	}
 }
+
+// Many writers commit papers at once while a follower reads the feed and
+// moves its cursor as far as each read goes: at the end it has seen every
+// paper. A feed ordered by a stamp taken before commit would let a
+// follower pass a transaction that commits late, and lose its papers.
+func testChangeFeedConcurrent(t *testing.T, s store.Store) {
+	const writers, each = 6, 25
+	stop := make(chan struct{})
+	seen := map[string]bool{}
+	var cursor store.ChangeCursor
+	follow := func() error {
+		cs, err := s.PaperChanges(ctx(), cursor, 1000)
+		for _, c := range cs {
+			seen[c.Paper.ID] = true
+			cursor = c.At
+		}
+		return err
+	}
+	followed := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				followed <- follow()
+				return
+			default:
+				if err := follow(); err != nil {
+					followed <- err
+					return
+				}
+			}
+		}
+	}()
+	errs := race(writers, func(w int) error {
+		for i := range each {
+			p := fixture(fmt.Sprintf("2507.%02d%03d", w, i), "2025-07-01", 1)
+			// Two papers a transaction, one shared by neighbours, so that
+			// transactions overlap and commit out of their start order.
+			q := fixture(fmt.Sprintf("2507.%02d%03d", (w+1)%writers, i), "2025-07-01", 1)
+			if _, err := s.UpsertPapers(ctx(), []*model.Paper{p, q}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	close(stop)
+	if err := <-followed; err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := follow(); err != nil { // everything has committed: catch up
+		t.Fatal(err)
+	}
+	if len(seen) != writers*each {
+		t.Errorf("the follower saw %d of %d papers", len(seen), writers*each)
+	}
+}

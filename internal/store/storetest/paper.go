@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,20 +177,49 @@ func testDailyDays(t *testing.T, s store.Store) {
 	eq(t, "no next", next.IsZero(), true)
 }
 
-func testPapersUpdatedSince(t *testing.T, s store.Store) {
-	clock(s, time.UnixMilli(1_000_000))
+func testPaperChanges(t *testing.T, s store.Store) {
 	mustUpsert(t, s, fixture("2505.00001", "2025-03-03", 1), fixture("2505.00002", "2025-03-03", 1))
-	clock(s, time.UnixMilli(2_000_000))
+	all := changes(t, s, store.ChangeCursor{}, 10)
+	eq(t, "from the start", changeIDs(all), "2505.00001,2505.00002")
+	eq(t, "limit", changeIDs(changes(t, s, store.ChangeCursor{}, 1)), "2505.00001")
+	at := all[len(all)-1].At
+	eq(t, "caught up", len(changes(t, s, at, 10)), 0)
+	// A new paper and a change to an old one come after the cursor, the
+	// changed paper as it is now.
 	mustUpsert(t, s, fixture("2505.00003", "2025-03-03", 1))
-	got, err := s.PapersUpdatedSince(ctx(), time.UnixMilli(1_000_000), "2505.00001", 10)
+	if err := s.SetPaperHidden(ctx(), "2505.00001", true); err != nil {
+		t.Fatal(err)
+	}
+	next := changes(t, s, at, 10)
+	got := map[string]*model.Paper{}
+	for _, c := range next {
+		got[c.Paper.ID] = c.Paper
+	}
+	if len(next) != 2 || got["2505.00003"] == nil || got["2505.00001"] == nil || !got["2505.00001"].Hidden {
+		t.Errorf("after the cursor: %s, want 2505.00003 and 2505.00001 (hidden, as it is now)", changeIDs(next))
+	}
+	id, err := s.ChangeFeedID(ctx())
+	again, _ := s.ChangeFeedID(ctx())
+	if err != nil || id == "" || id != again {
+		t.Errorf("feed id %q then %q (%v)", id, again, err)
+	}
+}
+
+func changes(t *testing.T, s store.Store, after store.ChangeCursor, limit int) []store.PaperChange {
+	t.Helper()
+	cs, err := s.PaperChanges(ctx(), after, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "after cursor", ids(got), "2505.00002,2505.00003")
-	got, _ = s.PapersUpdatedSince(ctx(), time.UnixMilli(2_000_000), "2505.00003", 10)
-	eq(t, "caught up", len(got), 0)
-	got, _ = s.PapersUpdatedSince(ctx(), time.Time{}, "", 1)
-	eq(t, "limit", ids(got), "2505.00001")
+	return cs
+}
+
+func changeIDs(cs []store.PaperChange) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Paper.ID)
+	}
+	return strings.Join(out, ",")
 }
 
 // clock sets the store's clock when the backend exposes one.
