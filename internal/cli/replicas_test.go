@@ -3,7 +3,10 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store/postgres"
 	"github.com/quire/quire/internal/store/postgres/pgtest"
+	"github.com/quire/quire/internal/testutil"
 )
 
 // startReplica runs a real server on the PostgreSQL database url, with its
@@ -78,4 +82,68 @@ func waitFor(t *testing.T, since time.Time, within time.Duration, what string, o
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("%s: %s after the write", what, time.Since(since).Round(time.Millisecond))
+}
+
+// Two digest senders on one PostgreSQL database, one SIGKILLed halfway
+// through 1,000 digests: the other takes over its claims once their lease
+// runs out, and every subscriber gets exactly one digest.
+func TestKillOneOfTwoDigestSenders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	url := pgtest.NewDatabase(t)
+	mp := testutil.StartMailpit(t)
+	bin := buildQuire(t)
+	if out, err := exec.Command(bin, "ingest", "hf", "--database-url", url, "--data", t.TempDir(), "../hf/testdata/2024-05-27.json").CombinedOutput(); err != nil {
+		t.Fatalf("ingest: %v %s", err, out)
+	}
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1000
+	for i := range n {
+		s, err := db.CreateSubscription(context.Background(), &model.Subscription{Email: fmt.Sprintf("r%04d@example.org", i), Frequency: model.Daily})
+		if err == nil {
+			err = db.SetSubscriptionStatus(context.Background(), s.ID, model.SubActive)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	sender := func() *exec.Cmd {
+		return exec.Command(bin, "digest", "send", "--database-url", url, "--data", t.TempDir(), "--smtp-url", "smtp://"+mp.SMTP,
+			"--mail-rate", "0", "--base-url", "https://papers.example.org", "--lease", "2s", "--period", "daily", "--date", "2024-05-28",
+			"--log-level", "warn")
+	}
+	a, b := sender(), sender()
+	var bOut strings.Builder
+	b.Stdout, b.Stderr = &bOut, &bOut
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitMail(t, mp, 150)
+	_ = a.Process.Signal(syscall.SIGKILL)
+	_ = a.Wait()
+	if ws, ok := a.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatal("the first sender finished before the kill")
+	}
+	if err := b.Wait(); err != nil {
+		t.Fatalf("the second sender: %v %s", err, bOut.String())
+	}
+	total, msgs := mp.Messages(t, 2*n)
+	ids, to := map[string]bool{}, map[string]bool{}
+	for _, msg := range msgs {
+		ids[msg.MessageID] = true
+		for _, r := range msg.To {
+			to[r.Address] = true
+		}
+	}
+	if total != n || len(ids) != n || len(to) != n {
+		t.Fatalf("%d messages (%d distinct, to %d addresses) after one of two senders was killed, want %d: %s", total, len(ids), len(to), n, bOut.String())
+	}
 }
