@@ -117,7 +117,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: sets, Categories: m.Config.Categories, Home: m.Config.Home, Proxies: proxies, MetricsAllow: metricsNets,
-		MetricsToken: m.Config.MetricsToken, Ready: db.Ready, OIDC: oidcLogin(m.Config),
+		MetricsToken: m.Config.MetricsToken, Ready: db.Ready, Unavailable: db.IsUnavailable, OIDC: oidcLogin(m.Config),
 		Sources: func(ctx context.Context) ([]core.Source, error) { return papers.Sources(ctx, m.sourceConfig(sets)) }})
 	if err != nil {
 		return err
@@ -346,4 +346,3 @@ func (m *Main) Close() error {
 	}
 	return err
 }
-

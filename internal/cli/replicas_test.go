@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -77,11 +80,11 @@ func waitFor(t *testing.T, since time.Time, within time.Duration, what string, o
 	t.Helper()
 	for !ok() {
 		if time.Since(since) > within {
-			t.Fatalf("%s: not there %s after the write", what, within)
+			t.Fatalf("%s: not reached within %s", what, within)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Logf("%s: %s after the write", what, time.Since(since).Round(time.Millisecond))
+	t.Logf("%s: after %s", what, time.Since(since).Round(time.Millisecond))
 }
 
 // Two digest senders on one PostgreSQL database, one SIGKILLed halfway
@@ -145,5 +148,78 @@ func TestKillOneOfTwoDigestSenders(t *testing.T) {
 	}
 	if total != n || len(ids) != n || len(to) != n {
 		t.Fatalf("%d messages (%d distinct, to %d addresses) after one of two senders was killed, want %d: %s", total, len(ids), len(to), n, bOut.String())
+	}
+}
+
+// PostgreSQL stopped under load and started again: while it is down,
+// requests get a 503 with a message and Retry-After (never a 500 or a
+// panic); once it is back quire serves again without a restart.
+func TestPostgresRestartUnderLoad(t *testing.T) {
+	pg := pgtest.StartCluster(t)
+	cfg := config.Default()
+	cfg.Addr, cfg.DataDir, cfg.Demo, cfg.DatabaseURL, cfg.CacheMB = "127.0.0.1:0", t.TempDir(), true, pg.URL, 0
+	m := cli.NewMain(cfg, quiet)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	type result struct {
+		code  int
+		retry string
+		body  string
+	}
+	hit := func(path string) result {
+		res, err := http.Get(m.URL() + path)
+		if err != nil {
+			return result{code: -1, body: err.Error()}
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return result{res.StatusCode, res.Header.Get("Retry-After"), string(b)}
+	}
+	paths := []string{"/", "/api/daily_papers", "/papers/new", "/api/papers/search?q=diffusion"}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	total := map[int]int{}
+	var stopOnce sync.Once
+	halt := func() { stopOnce.Do(func() { close(stop) }); wg.Wait() }
+	t.Cleanup(halt) // before the server closes, however the test ends
+	for _, path := range paths {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r := hit(path)
+				mu.Lock()
+				total[r.code]++
+				mu.Unlock()
+				if r.code != 200 && r.code != 503 {
+					t.Errorf("GET %s while PostgreSQL restarts: %d %.200s", path, r.code, r.body)
+				}
+				if r.code == 503 && (r.retry == "" || !strings.Contains(r.body, "database")) {
+					t.Errorf("GET %s: 503 without Retry-After or a message: %q %.200s", path, r.retry, r.body)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
+	time.Sleep(200 * time.Millisecond)
+	pg.Stop()
+	down := time.Now()
+	waitFor(t, down, 10*time.Second, "a 503 while PostgreSQL is down", func() bool { return hit("/api/daily_papers").code == 503 })
+	time.Sleep(300 * time.Millisecond)
+	pg.Start()
+	up := time.Now()
+	waitFor(t, up, 10*time.Second, "serving again after PostgreSQL restarted", func() bool {
+		return hit("/api/daily_papers").code == 200 && hit("/").code == 200
+	})
+	halt()
+	t.Logf("responses by status during the restart: %v", total)
+	if total[503] == 0 || total[200] == 0 {
+		t.Errorf("responses %v: want both 200s and 503s", total)
 	}
 }

@@ -58,9 +58,12 @@ type Options struct {
 	// OIDC is sign-in with an OpenID Connect provider; nil when off.
 	OIDC *ui.OIDC
 	// Ready checks that the database takes writes (/readyz).
-	Ready     func(ctx context.Context) error
-	Jobs      ui.Jobs
-	ArxivSets []string
+	Ready func(ctx context.Context) error
+	// Unavailable tells the store's errors that mean the database is away
+	// for now (answered 503, not 500).
+	Unavailable func(error) bool
+	Jobs        ui.Jobs
+	ArxivSets   []string
 }
 
 // Server is the HTTP handler of quire.
@@ -136,6 +139,9 @@ func (s *Server) handle(pattern string, fn http.HandlerFunc, cacheable bool) {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w.Header())
+	if s.opts.Unavailable != nil {
+		r = r.WithContext(response.WithUnavailable(r.Context(), s.opts.Unavailable))
+	}
 	s.handler.ServeHTTP(w, r)
 }
 

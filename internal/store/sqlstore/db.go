@@ -128,6 +128,12 @@ func (db *DB) unavailable(err error) error {
 	return errors.Join(errUnavailable, err)
 }
 
+// IsUnavailable reports whether err, from any method of the store, means
+// the database cannot take requests for now (the web answers 503).
+func (db *DB) IsUnavailable(err error) bool {
+	return model.ErrorCode(err) == model.EUNAVAILABLE || db.Dialect.Unavailable(err)
+}
+
 // Ready checks that the database takes writes now: one real write to
 // readiness, so a full disk, a read-only file or a lost server shows.
 func (db *DB) Ready(ctx context.Context) error {

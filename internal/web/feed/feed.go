@@ -141,6 +141,7 @@ func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = response.Classify(r, err)
 	http.Error(w, model.ErrorMessage(err), response.Fail(w, r, h.Log, err))
 }
 

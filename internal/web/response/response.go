@@ -5,7 +5,9 @@ package response
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -33,6 +35,32 @@ func Status(err error) int {
 	return http.StatusInternalServerError
 }
 
+type unavailableKey struct{}
+
+// WithUnavailable returns ctx carrying the store's test for errors that
+// mean the database cannot take requests for now (down, restarting, out of
+// connections). Only the store knows its driver's errors; the server puts
+// the test on every request.
+func WithUnavailable(ctx context.Context, f func(error) bool) context.Context {
+	return context.WithValue(ctx, unavailableKey{}, f)
+}
+
+// errUnavailable is what a user is told when the database is away.
+var errUnavailable = model.Errorf(model.EUNAVAILABLE, "the database cannot be reached; try again in a few seconds")
+
+// Classify marks an internal error whose cause the request's store calls
+// passing as EUNAVAILABLE, keeping the cause for the log: it is answered
+// 503 with Retry-After and a message, not 500.
+func Classify(r *http.Request, err error) error {
+	if err == nil || model.ErrorCode(err) != model.EINTERNAL {
+		return err
+	}
+	if f, ok := r.Context().Value(unavailableKey{}).(func(error) bool); ok && f(err) {
+		return errors.Join(errUnavailable, err)
+	}
+	return err
+}
+
 // RetryAfterUnavailable is how long a client should wait after a 503.
 const RetryAfterUnavailable = "5"
 
@@ -40,7 +68,7 @@ const RetryAfterUnavailable = "5"
 // 5xx, tells the client when to retry a 503 (a busy database), and returns
 // the status to answer with.
 func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) int {
-	status := Status(err)
+	status := Status(Classify(r, err))
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", RetryAfterUnavailable)
 	}
@@ -69,6 +97,7 @@ func JSON(w http.ResponseWriter, status int, v any) {
 // JSONError writes {"error": message} with the status of err, in the shape
 // Hugging Face's API uses.
 func JSONError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	err = Classify(r, err)
 	JSON(w, Fail(w, r, log, err), map[string]string{"error": model.ErrorMessage(err)})
 }
 

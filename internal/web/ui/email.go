@@ -36,6 +36,7 @@ func (h *Handler) notice(w http.ResponseWriter, r *http.Request, status int, n n
 // noticeErr is the notice of a failed action, logged when it is the
 // server's fault (5xx), like every other error path.
 func (h *Handler) noticeErr(w http.ResponseWriter, r *http.Request, heading string, err error) {
+	err = response.Classify(r, err)
 	status := response.Fail(w, r, h.Log, err)
 	if status >= 500 {
 		heading = "Something went wrong"

@@ -175,6 +175,7 @@ func (h *Handler) exchange(ctx context.Context, code, nonce, verifier string) (*
 }
 
 func (h *Handler) oidcFail(w http.ResponseWriter, r *http.Request, err error) {
+	err = response.Classify(r, err)
 	status := response.Fail(w, r, h.Log, err)
 	h.render(w, r, "login", page{Title: "Log in", Status: status, Data: &formData{Error: model.ErrorMessage(err),
 		Values: map[string]string{}, OIDC: h.OIDC.label()}})

@@ -120,6 +120,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p 
 
 // fail renders the error page with the status that err maps to.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = response.Classify(r, err)
 	status := response.Fail(w, r, h.Log, err)
 	if status == http.StatusUnauthorized {
 		http.Redirect(w, r, "/login?next="+queryEscape(r.URL.Path), http.StatusSeeOther)
