@@ -31,6 +31,7 @@ func commands() []command {
 		{"serve", "run the web server", runServe},
 		{"config", "print the effective configuration of serve (flags and QUIRE_* variables), secrets masked", runConfig},
 		{"backup", "write a consistent copy of a running instance (database and signing key): backup [--data DIR] FILE", runBackup},
+		{"copy", "move an instance between databases: copy --data DIR --to postgres://… | --from postgres://… --to sqlite:DIR", runCopy},
 		{"restore", "restore a backup into an empty data directory: restore FILE --data DIR", runRestore},
 		{"migrate", "apply pending database migrations and exit", runMigrate},
 		{"ingest", "import papers: ingest hf|oai|arxiv|kaggle …", runIngest},

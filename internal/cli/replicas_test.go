@@ -223,3 +223,28 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		t.Errorf("responses %v: want both 200s and 503s", total)
 	}
 }
+
+// quire copy moves an instance to PostgreSQL and back, and a server runs
+// on the copy.
+func TestCopyCommand(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errOut := run(t, "ingest", "hf", "--data", data, "../hf/testdata/2024-05-27.json"); code != 0 {
+		t.Fatal(errOut)
+	}
+	url := pgtest.NewDatabase(t)
+	code, out, errOut := run(t, "copy", "--data", data, "--to", url)
+	if code != 0 || !strings.Contains(out, "counts checked") {
+		t.Fatalf("copy to PostgreSQL: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, "copy", "--data", t.TempDir(), "--to", url); code == 0 || !strings.Contains(errOut, "not empty") {
+		t.Errorf("a copy of another instance into the same database: exit %d %s", code, errOut)
+	}
+	back := t.TempDir()
+	if code, out, errOut := run(t, "copy", "--from", url, "--to", "sqlite:"+back); code != 0 || !strings.Contains(out, "counts checked") {
+		t.Fatalf("copy back: exit %d\n%s%s", code, out, errOut)
+	}
+	m := startReplica(t, url, false)
+	if code, body := get(t, m.URL()+"/api/daily_papers?date=2024-05-27"); code != 200 || strings.Count(body, `"paper":`) != 13 {
+		t.Errorf("the copied instance serves %d: %.300s", code, body)
+	}
+}

@@ -193,3 +193,32 @@ func (d *dialect) UniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
+
+// ResetSequences moves every identity column's sequence past the largest
+// id its table holds, after rows were copied in with their ids (quire
+// copy): new rows then get fresh ids.
+func ResetSequences(ctx context.Context, db *sqlstore.DB) error {
+	rows, err := db.R.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND is_identity = 'YES'`)
+	if err != nil {
+		return fmt.Errorf("postgres: identity columns: %w", err)
+	}
+	var cols [][2]string
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		cols = append(cols, [2]string{t, c})
+	}
+	rows.Close()
+	for _, tc := range cols {
+		// Identifiers from the catalog, not from input.
+		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', '%[2]s'), GREATEST((SELECT MAX(%[2]s) FROM %[1]s), 1))`, tc[0], tc[1])
+		if _, err := db.W.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("postgres: reset sequence of %s.%s: %w", tc[0], tc[1], err)
+		}
+	}
+	return nil
+}
