@@ -25,10 +25,10 @@ const remoteBatch = 32
 // remote is the state of an external embedder: its vectors by document
 // number (under Index.mu) and its own cursor over the store.
 type remote struct {
-	e       Embedder
-	vix     *vectorIndex
-	cursor  store.ChangeCursor
-	ready   atomic.Bool // every paper has a vector and the endpoint answers
+	e      Embedder
+	vix    *vectorIndex
+	cursor store.ChangeCursor
+	ready  atomic.Bool // every paper has a vector and the endpoint answers
 }
 
 // UseEmbedder makes semantic search and similar papers use e once
