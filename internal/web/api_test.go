@@ -9,7 +9,11 @@ import (
 	"testing"
 
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store/postgres/pgtest"
+	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
+	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/testutil"
+	"github.com/quire/quire/internal/web"
 )
 
 // fileItem is what the round trip compares, read straight from a real file.
@@ -35,7 +39,18 @@ type fileItem struct {
 // upvote order. Organizations are compared by handle.
 func TestDailyPapersRoundTrip(t *testing.T) {
 	dir := testutil.SharedData(t, "hf-daily-papers")
-	ts := newTestServer(t, 0, dir)
+	for _, backend := range []struct {
+		name string
+		open func(testing.TB) *sqlstore.DB
+	}{{"sqlite", sqlitetest.MustOpen}, {"postgres", pgtest.MustOpen}} {
+		t.Run(backend.name, func(t *testing.T) {
+			ts := newServerOn(t, backend.open(t), func(o *web.Options) { o.CacheBytes = 0 }, dir)
+			dailyRoundTrip(t, ts, dir)
+		})
+	}
+}
+
+func dailyRoundTrip(t *testing.T, ts *testServer, dir string) {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	for _, f := range files {
 		b, _ := os.ReadFile(f)

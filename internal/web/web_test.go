@@ -41,7 +41,12 @@ func newServerWithRules(t testing.TB, cacheBytes int, rules core.SubmitRules, pa
 // newServerWith builds the test server with mod applied to its options.
 func newServerWith(t testing.TB, mod func(*web.Options), paths ...string) *testServer {
 	t.Helper()
-	db := sqlitetest.MustOpen(t)
+	return newServerOn(t, sqlitetest.MustOpen(t), mod, paths...)
+}
+
+// newServerOn builds the test server over db (SQLite or PostgreSQL).
+func newServerOn(t testing.TB, db *sqlstore.DB, mod func(*web.Options), paths ...string) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	if len(paths) > 0 {
 		srcs, err := ingest.HFPaths(paths)
