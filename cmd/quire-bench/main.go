@@ -42,6 +42,11 @@ func main() {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)
 			os.Exit(1)
 		}
+	case "votes":
+		if err := runVotesBench(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
 	case "http":
 		if err := runHTTPBench(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)

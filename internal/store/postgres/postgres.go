@@ -100,12 +100,7 @@ func Migrate(ctx context.Context, db *sqlstore.DB) ([]string, error) {
 
 // Pending returns the names of migrations not yet applied.
 func Pending(ctx context.Context, db *sqlstore.DB) ([]string, error) {
-	ms, err := sqlstore.Pending(ctx, db.W, Migrations())
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = m.Name
-	}
-	return names, err
+	return sqlstore.PendingNames(ctx, db.W, Migrations())
 }
 
 // dialect tells when the data changed: this process's commits bump a
@@ -181,6 +176,12 @@ func (d *dialect) ChangeFeed() (string, string, string) {
 
 // KeyLock: an advisory lock on the key's 64-bit hash, released at commit.
 func (d *dialect) KeyLock() string { return `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` }
+
+// KeyLocks: the same for an array of keys, in order (no deadlock between
+// batches that overlap).
+func (d *dialect) KeyLocks() string {
+	return `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY k) keys`
+}
 
 // Retryable: a deadlock (40P01) or serialization failure (40001).
 func (d *dialect) Retryable(err error) bool {

@@ -84,12 +84,7 @@ func Migrate(ctx context.Context, db *sqlstore.DB) ([]string, error) {
 
 // Pending returns the names of migrations not yet applied.
 func Pending(ctx context.Context, db *sqlstore.DB) ([]string, error) {
-	ms, err := sqlstore.Pending(ctx, db.W, Migrations())
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = m.Name
-	}
-	return names, err
+	return sqlstore.PendingNames(ctx, db.W, Migrations())
 }
 
 // dialect tells when the data changed. Commits of this process bump a
@@ -185,6 +180,10 @@ func (d *dialect) Retryable(error) bool { return false }
 
 // KeyLock: none, as ForUpdate.
 func (d *dialect) KeyLock() string { return "" }
+
+// KeyLocks: none; batches are written a row at a time (in-process, each
+// row costs no round trip).
+func (d *dialect) KeyLocks() string { return "" }
 
 // UniqueViolation: SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY.
 func (d *dialect) UniqueViolation(err error) bool {

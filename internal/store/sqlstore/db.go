@@ -42,6 +42,10 @@ type Dialect interface {
 	// one text argument, for rows that may not exist yet (two imports
 	// inserting one new paper), or "" where ForUpdate is "".
 	KeyLock() string
+	// KeyLocks is KeyLock for a text array of keys, taken in key order;
+	// where it is not "", the dialect also takes Go slices as array
+	// parameters, and a batch of arXiv records is written in one statement.
+	KeyLocks() string
 	// ChangeFeed gives the change feed's order column over papers p and a
 	// condition that holds back changes a later commit could still sort
 	// before ("" when commits are serialised), and the feed's kind.

@@ -87,6 +87,16 @@ func Pending(ctx context.Context, db *sql.DB, fsys fs.FS) ([]Migration, error) {
 	return pending, nil
 }
 
+// PendingNames returns the names of the migrations of fsys not yet applied.
+func PendingNames(ctx context.Context, db *sql.DB, fsys fs.FS) ([]string, error) {
+	ms, err := Pending(ctx, db, fsys)
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	return names, err
+}
+
 // Migrate applies every pending migration, each in its own transaction
 // together with its schema_migrations row, so a crash leaves the schema at a
 // migration boundary. It returns the names applied.

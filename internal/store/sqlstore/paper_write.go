@@ -117,6 +117,14 @@ func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, 
 			return err
 		}
 		res = store.UpsertResult{} // a retried transaction counts afresh
+		if source == sourceArxiv && db.Dialect.KeyLocks() != "" && bulkable(papers) {
+			existed, err := db.upsertArxivArrays(ctx, tx, papers, now)
+			if err != nil {
+				return fmt.Errorf("store: upsert %d papers: %w", len(papers), err)
+			}
+			res.Updated, res.Inserted = existed, len(papers)-existed
+			return saveCheckpoint(ctx, tx, cp, now)
+		}
 		for _, p := range papers {
 			if p.ID == "" || p.Title == "" {
 				return model.Errorf(model.EINVALID, "paper %q: id and title are required", p.ID)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -155,5 +156,50 @@ func testIngestRuns(t *testing.T, s store.Store) {
 	r := runs[1]
 	if r.Status != "failed" || r.Records != 3 || r.Skipped != 1 || r.Message != "503 from arXiv" || r.FinishedAt.IsZero() {
 		t.Errorf("run = %+v", r)
+	}
+}
+
+// Batches of arXiv records, as the Kaggle import and harvests write them:
+// the same outcome as record by record (PostgreSQL writes a batch in one
+// statement), new versions as events, Hugging Face's authors kept with
+// arXiv's affiliations.
+func testArxivBatches(t *testing.T, s store.Store) {
+	var first []*model.Paper
+	for i := range 10 {
+		first = append(first, arxivFixture(fmt.Sprintf("2503.%05d", i), 1))
+	}
+	first[3].ListingDay = model.MustDate("2025-02-24")
+	first[4].Versions = nil // a record without version dates
+	res, err := s.UpsertArxiv(ctx(), first, store.Checkpoint{Progress: &store.ImportProgress{Source: "batch", Offset: 10, Line: 10}})
+	if err != nil || res.Inserted != 10 || res.Updated != 0 {
+		t.Fatalf("first batch: %+v %v", res, err)
+	}
+	mustUpsert(t, s, fixture("2503.00002", "2025-03-03", 5)) // Hugging Face's record of one of them
+	var second []*model.Paper
+	for i := 5; i < 15; i++ {
+		second = append(second, arxivFixture(fmt.Sprintf("2503.%05d", i), 1, 2))
+	}
+	second = append(second, arxivFixture("2503.00002", 1, 2, 3))
+	res, err = s.UpsertArxiv(ctx(), second, store.Checkpoint{})
+	if err != nil || res.Inserted != 5 || res.Updated != 6 {
+		t.Fatalf("second batch: %+v %v (want 5 new, 6 updated)", res, err)
+	}
+	got, _ := s.FindPaperByID(ctx(), "2503.00007")
+	eq(t, "versions merged", len(got.Versions), 2)
+	evs, _ := s.PaperEvents(ctx(), "2503.00007")
+	eq(t, "one replacement event", len(evs), 1)
+	if evs, _ := s.PaperEvents(ctx(), "2503.00012"); len(evs) != 0 {
+		t.Errorf("a paper new in the batch has events %+v", evs)
+	}
+	p2, _ := s.FindPaperByID(ctx(), "2503.00002")
+	if len(p2.Versions) != 3 || p2.Upvotes != 5 || len(p2.Authors) == 0 || p2.Authors[0].Affiliations == nil {
+		t.Errorf("a paper Hugging Face knows: versions %d, upvotes %d, authors %+v", len(p2.Versions), p2.Upvotes, p2.Authors)
+	}
+	p3, _ := s.FindPaperByID(ctx(), "2503.00003")
+	eq(t, "listing day", p3.ListingDay.String(), "2025-02-24")
+	p4, _ := s.FindPaperByID(ctx(), "2503.00004")
+	eq(t, "no versions", len(p4.Versions), 0)
+	if p, _ := s.FindImportProgress(ctx(), "batch"); p == nil || p.Line != 10 {
+		t.Errorf("checkpoint of the batch: %+v", p)
 	}
 }

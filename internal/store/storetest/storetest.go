@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ArxivRoundTrip", testArxivRoundTrip},
 		{"ArxivNewVersionIsAnEvent", testArxivNewVersionIsAnEvent},
 		{"SourcesDoNotOverwrite", testSourcesDoNotOverwrite},
+		{"ArxivBatches", testArxivBatches},
 		{"CheckpointsAreAtomic", testCheckpointsAreAtomic},
 		{"IngestRuns", testIngestRuns},
 		{"Accounts", testAccounts},
