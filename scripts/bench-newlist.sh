@@ -27,7 +27,8 @@ for cache in 0 64; do
 	for i in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
 	# Measure a settled server: the first start trains the semantic model
 	# on both cores in the background; the second loads it from search.idx.
-	for i in $(seq 1 600); do grep -q "semantic model trained\|snapshot loaded" "$work/serve.log" && break; sleep 1; done
+	for i in $(seq 1 2700); do grep -q "semantic model trained\|snapshot loaded" "$work/serve.log" && break; sleep 1; done
+	grep -q "semantic model trained\|snapshot loaded" "$work/serve.log" || { echo "the server did not settle in 45 min" >&2; exit 1; }
 	sleep 2
 	echo "cache ${cache} MiB:"
 	"$work/quire-bench" get --url "http://127.0.0.1:$port/papers/new/$day" --n 200
