@@ -56,8 +56,13 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		_ = m.Close()
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "quire is serving on %s\n", m.URL())
-	log.Info("serving", slog.String("url", m.URL()), slog.String("data", cfg.DataDir))
+	if cfg.Web {
+		fmt.Fprintf(env.Stdout, "quire is serving on %s\n", m.URL())
+		log.Info("serving", slog.String("url", m.URL()), slog.String("data", cfg.DataDir))
+	} else {
+		fmt.Fprintln(env.Stdout, "quire is running the scheduled jobs only (--web=false)")
+		log.Info("running jobs only", slog.String("data", cfg.DataDir))
+	}
 	<-ctx.Done()
 	log.Info("shutting down")
 	return m.Close()

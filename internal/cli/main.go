@@ -122,14 +122,20 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	bg, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	if !m.Config.Web { // a replica that only runs the jobs
+		close(m.done)
+		m.bg.Go(func() { m.followStore(bg) }) // digests search for saved searches
+		m.Jobs.Start(bg)
+		return nil
+	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.server = &http.Server{Handler: web.AccessLog(m.Log, srv), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
-	bg, stop := context.WithCancel(context.Background())
-	m.stop = stop
 	m.bg.Go(func() { m.followStore(bg) })
 	if m.Config.EmbedURL != "" {
 		m.bg.Go(func() { m.Index.RunRemote(bg, 2*time.Second) })
@@ -314,7 +320,12 @@ func (m *Main) followStore(ctx context.Context) {
 }
 
 // URL is the base URL the server listens on.
-func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+func (m *Main) URL() string {
+	if m.ln == nil {
+		return "" // --web=false
+	}
+	return "http://" + m.ln.Addr().String()
+}
 
 // Close stops accepting requests, lets running ones finish (up to 10 s) and
 // closes the database.

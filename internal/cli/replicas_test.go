@@ -248,3 +248,39 @@ func TestCopyCommand(t *testing.T) {
 		t.Errorf("the copied instance serves %d: %.300s", code, body)
 	}
 }
+
+// A replica can run the jobs only (--web=false) or the web only
+// (--jobs=false), as a deployment splits them.
+func TestJobsAndWebReplicas(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	cfg := config.Default()
+	cfg.DataDir, cfg.DatabaseURL, cfg.Web, cfg.Categories = t.TempDir(), url, false, []string{"cs.LG"}
+	jobs := cli.NewMain(cfg, quiet)
+	if err := jobs.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if jobs.URL() != "" || len(jobs.Jobs.Statuses()) == 0 {
+		t.Errorf("the jobs replica listens at %q and has %d jobs", jobs.URL(), len(jobs.Jobs.Statuses()))
+	}
+	cfg = config.Default()
+	cfg.Addr, cfg.DataDir, cfg.DatabaseURL, cfg.Jobs, cfg.Categories = "127.0.0.1:0", t.TempDir(), url, false, []string{"cs.LG"}
+	web := cli.NewMain(cfg, quiet)
+	if err := web.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(web.Jobs.Statuses()); n != 0 {
+		t.Errorf("the web replica has %d jobs", n)
+	}
+	if code, _ := get(t, web.URL()+"/status"); code != 200 {
+		t.Errorf("/status on the web replica: %d", code)
+	}
+	for _, m := range []*cli.Main{web, jobs} {
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+	cfg.Web = false
+	if err := cfg.Validate(); err == nil {
+		t.Error("--web=false with --jobs=false was accepted")
+	}
+}

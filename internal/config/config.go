@@ -31,6 +31,7 @@ type Config struct {
 	SecretKey  string
 	Demo       bool   // load the demo corpus into an empty database
 	Jobs       bool   // run the scheduled jobs (harvests, syncs, digests); false: serve the web only
+	Web        bool   // serve the site and the API; false: run the jobs only
 	BaseURL    string // absolute URL of the site, for feeds; derived from requests when empty
 	SiteName   string
 	LogLevel   string // debug, info, warn, error
@@ -77,7 +78,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheMB: 64, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
-		Home: "auto", Promote: true, Jobs: true, HFEndpoint: "https://huggingface.co", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
+		Home: "auto", Promote: true, Jobs: true, Web: true, HFEndpoint: "https://huggingface.co", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
 
 // DBPath is the SQLite database file.
@@ -155,6 +156,7 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.MinAccountAge, "min-account-age", c.MinAccountAge, "how old an account must be to submit (env QUIRE_MIN_ACCOUNT_AGE)")
 	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "break-glass password of /admin, at least 32 characters; empty disables it (env QUIRE_ADMIN_TOKEN or QUIRE_ADMIN_TOKEN_FILE)")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env QUIRE_ADDR)")
+	fs.BoolVar(&c.Web, "web", c.Web, "serve the site and the API; false: this replica only runs the scheduled jobs (env QUIRE_WEB)")
 	fs.BoolVar(&c.Jobs, "jobs", c.Jobs, "run the scheduled jobs (harvests, the Hugging Face sync, digests); with several replicas each job runs once across them; false: this replica serves the web only (env QUIRE_JOBS)")
 	fs.StringVar(&c.EmbedURL, "embed-url", c.EmbedURL, "OpenAI-compatible embeddings endpoint for semantic search, e.g. http://127.0.0.1:11434/v1 (Ollama); the built-in embedder is the fallback (env QUIRE_EMBED_URL)")
 	fs.StringVar(&c.EmbedModel, "embed-model", c.EmbedModel, "model name sent to --embed-url (env QUIRE_EMBED_MODEL)")
@@ -178,6 +180,9 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return fmt.Errorf("config: --database-url: want a postgres:// URL")
+	}
+	if !c.Web && !c.Jobs {
+		return fmt.Errorf("config: --web=false and --jobs=false leave a server with nothing to do")
 	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		return fmt.Errorf("config: --secret-key has %d characters, want 32 or more", len(c.SecretKey))

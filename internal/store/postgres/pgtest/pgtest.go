@@ -8,8 +8,10 @@ package pgtest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -45,7 +47,7 @@ var (
 
 // NewDatabase creates an empty, migrated database and returns its URL; it
 // is dropped at cleanup. Databases are copied from a template migrated once
-// per test process, which is much faster than migrating each.
+// per schema, which is much faster than migrating each.
 func NewDatabase(tb testing.TB) string {
 	tb.Helper()
 	server := ServerURL(tb)
@@ -85,10 +87,42 @@ func MustOpen(tb testing.TB) *sqlstore.DB {
 	return db
 }
 
-// makeTemplate creates and migrates this process's template database.
+// makeTemplate returns the template database of the current migrations,
+// creating it when no test process has: one per schema (its name is a hash
+// of the migrations), shared by every test process on the server, made
+// under an advisory lock, and marked a template only once fully migrated.
 func makeTemplate(ctx context.Context, admin *sql.DB, server string) (string, error) {
-	name := "quire_tpl_" + randomHex()
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+	sum := sha256.New()
+	ms, err := sqlstore.LoadMigrations(postgres.Migrations())
+	if err != nil {
+		return "", err
+	}
+	for _, m := range ms {
+		sum.Write([]byte(m.Name + "\x00" + m.SQL + "\x00"))
+	}
+	name := "quire_tpl_" + hex.EncodeToString(sum.Sum(nil)[:6])
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7172)`); err != nil {
+		return "", err
+	}
+	defer func() { _, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7172)`) }()
+	var ready bool
+	err = conn.QueryRowContext(ctx, `SELECT datistemplate FROM pg_database WHERE datname = $1`, name).Scan(&ready)
+	switch {
+	case err == nil && ready:
+		return name, nil
+	case err == nil: // a process died migrating it
+		if _, err := conn.ExecContext(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			return "", err
+		}
+	case !errors.Is(err, sql.ErrNoRows):
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
 		return "", fmt.Errorf("create template database: %w", err)
 	}
 	db, err := postgres.Open(ctx, withDatabase(server, name))
@@ -100,9 +134,7 @@ func makeTemplate(ctx context.Context, admin *sql.DB, server string) (string, er
 	if err != nil {
 		return "", fmt.Errorf("migrate template: %w", err)
 	}
-	// Marked as a template, it can be dropped by a later sweep; test
-	// clusters are throw-away anyway.
-	if _, err := admin.ExecContext(ctx, `ALTER DATABASE `+name+` WITH IS_TEMPLATE true`); err != nil {
+	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+name+` WITH IS_TEMPLATE true`); err != nil {
 		return "", err
 	}
 	return name, nil
