@@ -145,6 +145,17 @@ func (p *Paper) Stars() int {
 	return *p.GithubStars
 }
 
+// NumVisibleAuthors counts the authors that are not hidden.
+func (p *Paper) NumVisibleAuthors() int {
+	n := 0
+	for _, a := range p.Authors {
+		if !a.Hidden {
+			n++
+		}
+	}
+	return n
+}
+
 // VisibleAuthors returns the authors that are not hidden.
 func (p *Paper) VisibleAuthors() []Author {
 	out := make([]Author, 0, len(p.Authors))

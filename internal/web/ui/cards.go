@@ -52,7 +52,7 @@ func (h *Handler) cards(r *http.Request, ps []*model.Paper) ([]cardView, error) 
 			ID:          p.ID,
 			Title:       template.HTML(latex.Inline(p.Title).HTML),
 			Authors:     authorSummary(p),
-			NumAuthors:  len(p.VisibleAuthors()),
+			NumAuthors:  p.NumVisibleAuthors(),
 			Org:         p.Organization,
 			Daily:       p.Daily,
 			Upvotes:     p.Upvotes,

@@ -39,19 +39,22 @@ func periodURL(p model.Period) string { return "/papers/" + string(p.Kind) + "/"
 
 // authorSummary is the card's author line: the first three names.
 func authorSummary(p *model.Paper) string {
-	vis := p.VisibleAuthors()
-	names := make([]string, 0, 3)
-	for i, a := range vis {
-		if i == 3 {
+	var b strings.Builder
+	n := 0
+	for _, a := range p.Authors {
+		if a.Hidden {
+			continue
+		}
+		if n++; n > 3 {
+			b.WriteString(", …")
 			break
 		}
-		names = append(names, a.Name)
+		if n > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.Name)
 	}
-	s := strings.Join(names, ", ")
-	if len(vis) > 3 {
-		s += ", …"
-	}
-	return s
+	return b.String()
 }
 
 // initials stands in for avatars, which live on other hosts: the site makes

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
+	"sync"
 )
 
 //go:embed templates/*.html
@@ -40,17 +41,30 @@ func newEngine(funcs template.FuncMap) (*engine, error) {
 
 // render executes a view into a buffer, so that a failing template never
 // sends half a page.
-func (e *engine) render(name string, data any) ([]byte, error) {
+// render executes a view into a buffer from bufs; the caller writes it out
+// and puts it back (done). A listing page is half a megabyte: grown afresh
+// on every request, its buffer was a good part of what a request allocated,
+// and garbage is what costs most on a server holding a million papers.
+func (e *engine) render(name string, data any) (buf *bytes.Buffer, done func(), err error) {
 	t, ok := e.views[name]
 	if !ok {
-		return nil, fmt.Errorf("ui: no view %q", name)
+		return nil, nil, fmt.Errorf("ui: no view %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return nil, fmt.Errorf("ui: render %s: %w", name, err)
+	buf = bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	done = func() {
+		if buf.Cap() <= 4<<20 { // a rare huge page is not kept
+			bufs.Put(buf)
+		}
 	}
-	return buf.Bytes(), nil
+	if err := t.Execute(buf, data); err != nil {
+		done()
+		return nil, nil, fmt.Errorf("ui: render %s: %w", name, err)
+	}
+	return buf, done, nil
 }
+
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // pluralize returns "1 author" or "7 authors".
 func pluralize(n int, word string) string {

@@ -109,13 +109,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p 
 	if p.Status == 0 {
 		p.Status = http.StatusOK
 	}
-	body, err := h.views.render(view, p)
+	body, done, err := h.views.render(view, p)
 	if err != nil {
 		h.Log.Error("render failed", slog.String("view", view), slog.String("path", r.URL.Path), slog.Any("error", err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	response.Bytes(w, p.Status, "text/html; charset=utf-8", body)
+	defer done() // Write copies: the buffer can go back once written
+	response.Bytes(w, p.Status, "text/html; charset=utf-8", body.Bytes())
 }
 
 // fail renders the error page with the status that err maps to.
