@@ -8,10 +8,13 @@ import (
 
 	"github.com/quire/quire/internal/arxiv/arxivtest"
 	"github.com/quire/quire/internal/ingest"
+	"github.com/quire/quire/internal/store"
+	"github.com/quire/quire/internal/store/postgres/pgtest"
 )
 
 // BenchmarkKaggleImport imports 50,000 generated lines into a fresh SQLite
-// store per iteration and reports papers/s. The 1 M-line figure comes from
+// store per iteration (PostgreSQL with QUIRE_BENCH_BACKEND=postgres and
+// QUIRE_TEST_POSTGRES) and reports papers/s. The 1 M-line figure comes from
 // scripts/bench-kaggle.sh, which runs the real binary.
 func BenchmarkKaggleImport(b *testing.B) {
 	tmpl, err := arxivtest.Templates(kaggleSample)
@@ -28,7 +31,10 @@ func BenchmarkKaggleImport(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
-		db := newStoreTB(b)
+		var db store.IngestStore = newStoreTB(b)
+		if os.Getenv(pgtest.Env) != "" && os.Getenv("QUIRE_BENCH_BACKEND") == "postgres" {
+			db = pgtest.MustOpen(b)
+		}
 		b.StartTimer()
 		res, err := ingest.Kaggle(context.Background(), db, path, ingest.KaggleOptions{}, quiet)
 		if err != nil || res.Papers != n {
