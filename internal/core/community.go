@@ -35,31 +35,27 @@ type Community struct {
 	PromoteOnUpvote bool
 }
 
-// Vote adds or removes a's upvote and returns the paper as it now is.
-func (c *Community) Vote(ctx context.Context, a *model.Account, rawID string, on bool) (*model.Paper, error) {
+// Vote casts or withdraws a's upvote and returns the paper's state after
+// it. An upvote may promote the paper onto today's Daily list (promote).
+func (c *Community) Vote(ctx context.Context, a *model.Account, rawID string, on bool) (store.VoteResult, error) {
 	if err := requireMember(a); err != nil {
-		return nil, err
+		return store.VoteResult{}, err
 	}
 	id, err := model.NormalizeArxivID(rawID)
 	if err != nil {
-		return nil, model.Errorf(model.ENOTFOUND, "paper %q not found", rawID)
+		return store.VoteResult{}, model.Errorf(model.ENOTFOUND, "paper %q not found", rawID)
 	}
-	if on {
-		_, err = c.Store.Vote(ctx, a.Name, id)
-	} else {
-		_, err = c.Store.Unvote(ctx, a.Name, id)
+	if !on {
+		return c.Store.Unvote(ctx, a.Name, id)
 	}
-	if err != nil {
-		return nil, err
+	res, err := c.Store.Vote(ctx, a.Name, id)
+	if err != nil || !c.PromoteOnUpvote {
+		return res, err
 	}
-	p, err := c.Store.FindPaperByID(ctx, id)
-	if err != nil || !on || !c.PromoteOnUpvote {
-		return p, err
+	if _, err := c.promote(ctx, a, id, res); err != nil {
+		return res, err
 	}
-	if promoted, err := c.promote(ctx, a, p); err != nil || !promoted {
-		return p, err
-	}
-	return c.Store.FindPaperByID(ctx, id)
+	return res, nil
 }
 
 // promote puts a freshly upvoted paper on today's Daily list, credited to
@@ -67,13 +63,13 @@ func (c *Community) Vote(ctx context.Context, a *model.Account, rawID string, on
 // submission window: a small instance's Daily list is its members' picks.
 // The daily submission cap does not apply (a vote is not a submission
 // spree); the minimum account age does. An un-vote never un-submits.
-func (c *Community) promote(ctx context.Context, a *model.Account, p *model.Paper) (bool, error) {
+func (c *Community) promote(ctx context.Context, a *model.Account, id string, p store.VoteResult) (bool, error) {
 	now := c.Now()
-	if p.Daily != nil || p.Hidden || now.Sub(a.CreatedAt) < c.Rules.MinAccountAge ||
+	if p.OnDaily || p.Hidden || now.Sub(a.CreatedAt) < c.Rules.MinAccountAge ||
 		(!p.PublishedAt.IsZero() && now.Sub(p.PublishedAt) > c.Rules.Window) {
 		return false, nil
 	}
-	err := c.Store.SubmitPaper(ctx, store.Submission{PaperID: p.ID, User: a.Name, Day: model.DateOf(now)})
+	err := c.Store.SubmitPaper(ctx, store.Submission{PaperID: id, User: a.Name, Day: model.DateOf(now)})
 	if code := model.ErrorCode(err); code == model.ECONFLICT || code == model.EFORBIDDEN {
 		return false, nil // promoted by another vote, or hidden, meanwhile
 	}

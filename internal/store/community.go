@@ -55,13 +55,25 @@ type AccountStore interface {
 	DeleteAPIToken(ctx context.Context, user string, id int64) error
 }
 
+// VoteResult is a vote's outcome and what the vote's caller needs of the
+// paper (its count, and whether an upvote may promote it), read in the
+// vote's own statements: a vote is the busiest write there is.
+type VoteResult struct {
+	Changed     bool
+	Upvotes     int // Hugging Face's and local
+	OnDaily     bool
+	Hidden      bool
+	PublishedAt time.Time
+}
+
 // VoteStore keeps upvotes: one per user and paper.
 type VoteStore interface {
-	// Vote adds user's upvote and reports whether it was new. The paper's
-	// count changes in the same transaction. ENOTFOUND for an unknown paper.
-	Vote(ctx context.Context, user, paperID string) (bool, error)
+	// Vote adds user's upvote and reports whether it was new, with the
+	// paper as it is after it. The paper's count changes in the same
+	// transaction. ENOTFOUND for an unknown paper.
+	Vote(ctx context.Context, user, paperID string) (VoteResult, error)
 	// Unvote removes it and reports whether there was one.
-	Unvote(ctx context.Context, user, paperID string) (bool, error)
+	Unvote(ctx context.Context, user, paperID string) (VoteResult, error)
 	// Voted returns which of the papers user has upvoted.
 	Voted(ctx context.Context, user string, paperIDs []string) (map[string]bool, error)
 	// VotesSince returns, per paper, the times of votes cast since t.

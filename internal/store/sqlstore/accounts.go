@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,9 +74,20 @@ func (db *DB) UpdateAccount(ctx context.Context, a *model.Account) error {
 }
 
 // exec runs one statement in a write transaction and maps "no row changed"
-// to ENOTFOUND.
+// to ENOTFOUND. A stampArg{} argument becomes the transaction's stamp
+// (for papers.updated_at).
 func (db *DB) exec(ctx context.Context, what, query string, args ...any) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		args := slices.Clone(args)
+		for i, a := range args {
+			if _, ok := a.(stampArg); ok {
+				st, err := db.stamp(ctx, tx)
+				if err != nil {
+					return err
+				}
+				args[i] = st
+			}
+		}
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return fmt.Errorf("store: %s: %w", what, err)

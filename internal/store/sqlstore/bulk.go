@@ -170,4 +170,3 @@ func bulkable(papers []*model.Paper) bool {
 	}
 	return true
 }
-

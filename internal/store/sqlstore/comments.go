@@ -20,14 +20,18 @@ func (db *DB) CreateComment(ctx context.Context, c *model.Comment) (int64, error
 			VALUES ($1,$2,$3,$4,$5) RETURNING id`, c.PaperID, c.User, parent, c.Body, db.Now().UnixMilli()).Scan(&id); err != nil {
 			return fmt.Errorf("store: create comment: %w", err)
 		}
-		return bumpComments(ctx, tx, c.PaperID, 1, db.Now().UnixMilli())
+		return db.bumpComments(ctx, tx, c.PaperID, 1)
 	})
 	return id, err
 }
 
-func bumpComments(ctx context.Context, tx *sql.Tx, paperID string, delta int, now int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE papers SET user_comments = user_comments + $1, updated_at = $2 WHERE id = $3`,
-		delta, now, paperID)
+func (db *DB) bumpComments(ctx context.Context, tx *sql.Tx, paperID string, delta int) error {
+	st, err := db.stamp(ctx, tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE papers SET user_comments = user_comments + $1, updated_at = $2 WHERE id = $3`,
+		delta, st, paperID)
 	if err != nil {
 		return fmt.Errorf("store: comment count: %w", err)
 	}
@@ -118,9 +122,9 @@ func (db *DB) changeVisibility(ctx context.Context, id int64, query string, args
 		}
 		switch {
 		case before.Visible() && !after.Visible():
-			return bumpComments(ctx, tx, after.PaperID, -1, db.Now().UnixMilli())
+			return db.bumpComments(ctx, tx, after.PaperID, -1)
 		case !before.Visible() && after.Visible():
-			return bumpComments(ctx, tx, after.PaperID, 1, db.Now().UnixMilli())
+			return db.bumpComments(ctx, tx, after.PaperID, 1)
 		}
 		return nil
 	})

@@ -26,9 +26,13 @@ func (db *DB) SubmitPaper(ctx context.Context, s store.Submission) error {
 		}
 		// One conditional statement: of two submissions racing for one
 		// paper, exactly one finds daily_date still empty.
+		st, err := db.stamp(ctx, tx)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE papers SET daily_date = $1, submitted_at = $2, on_daily_at = $2, submitted_by = $3,
-			organization = COALESCE($4, organization), updated_at = $2 WHERE id = $5 AND daily_date IS NULL AND hidden_at IS NULL`,
-			s.Day.String(), now, s.User, orgArg, paperID)
+			organization = COALESCE($4, organization), updated_at = $6 WHERE id = $5 AND daily_date IS NULL AND hidden_at IS NULL`,
+			s.Day.String(), now, s.User, orgArg, paperID, st)
 		if err != nil {
 			return fmt.Errorf("store: submit %s: %w", paperID, err)
 		}
@@ -87,7 +91,7 @@ func (db *DB) CountSubmissions(ctx context.Context, user string, since time.Time
 // SetLinks implements store.CurationStore.
 func (db *DB) SetLinks(ctx context.Context, paperID, githubRepo, projectPage, addedBy, by string) error {
 	return db.exec(ctx, "paper "+paperID, `UPDATE papers SET github_repo = $1, project_page = $2, github_repo_added_by = $3,
-		links_added_by = $4, updated_at = $5 WHERE id = $6`, githubRepo, projectPage, addedBy, by, db.Now().UnixMilli(), paperID)
+		links_added_by = $4, updated_at = $5 WHERE id = $6`, githubRepo, projectPage, addedBy, by, stampArg{}, paperID)
 }
 
 // SetPaperHidden implements store.CurationStore.
@@ -96,7 +100,7 @@ func (db *DB) SetPaperHidden(ctx context.Context, paperID string, hidden bool) e
 	if hidden {
 		at = db.Now().UnixMilli()
 	}
-	return db.exec(ctx, "paper "+paperID, `UPDATE papers SET hidden_at = $1, updated_at = $2 WHERE id = $3`, at, db.Now().UnixMilli(), paperID)
+	return db.exec(ctx, "paper "+paperID, `UPDATE papers SET hidden_at = $1, updated_at = $2 WHERE id = $3`, at, stampArg{}, paperID)
 }
 
 // CreateOrganization implements store.CurationStore.
@@ -117,7 +121,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *model.Organization) err
 // SetAuthorParticipating implements store.CurationStore.
 func (db *DB) SetAuthorParticipating(ctx context.Context, paperID string) error {
 	return db.exec(ctx, "paper "+paperID, `UPDATE papers SET author_participating = TRUE, updated_at = $1 WHERE id = $2`,
-		db.Now().UnixMilli(), paperID)
+		stampArg{}, paperID)
 }
 
 // CreateClaim implements store.CurationStore.
@@ -185,7 +189,11 @@ func (db *DB) DecideClaim(ctx context.Context, id int64, status, by string) erro
 			return model.Errorf(model.EINVALID, "paper %s has no author %d", paperID, pos)
 		}
 		list[pos].User, list[pos].Status, list[pos].Changed = user, "claimed_verified", now
-		_, err = tx.ExecContext(ctx, `UPDATE papers SET authors = $1, updated_at = $2 WHERE id = $3`, marshalAuthors(list), now, paperID)
+		st, err := db.stamp(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE papers SET authors = $1, updated_at = $2 WHERE id = $3`, marshalAuthors(list), st, paperID)
 		return err
 	})
 }

@@ -108,7 +108,10 @@ func (db *DB) upsert(ctx context.Context, papers []*model.Paper, source string, 
 			return err
 		}
 		defer w.close()
-		now := db.Now().UnixMilli()
+		now, err := db.stamp(ctx, tx)
+		if err != nil {
+			return err
+		}
 		// In id order, so that batches that overlap take their locks in
 		// one order and cannot deadlock; a paper twice keeps its order.
 		papers = slices.Clone(papers)

@@ -8,51 +8,68 @@ import (
 	"time"
 
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
 )
 
 // Vote implements store.VoteStore. The primary key (user, paper) makes a
 // second vote a no-op even when requests race; the counter moves only when
 // a row was really added.
-func (db *DB) Vote(ctx context.Context, user, paperID string) (bool, error) {
+func (db *DB) Vote(ctx context.Context, user, paperID string) (store.VoteResult, error) {
 	return db.toggleVote(ctx, user, paperID, true)
 }
 
 // Unvote implements store.VoteStore.
-func (db *DB) Unvote(ctx context.Context, user, paperID string) (bool, error) {
+func (db *DB) Unvote(ctx context.Context, user, paperID string) (store.VoteResult, error) {
 	return db.toggleVote(ctx, user, paperID, false)
 }
 
-func (db *DB) toggleVote(ctx context.Context, user, paperID string, on bool) (bool, error) {
-	var changed bool
+// voteState is what a vote reads back of its paper.
+const voteState = `upvotes + user_votes, daily_date IS NOT NULL, hidden_at IS NOT NULL, published_at`
+
+// toggleVote is two statements when the vote changes something: the vote
+// row (added only if the paper exists) and the paper's counter, which
+// returns the paper's state. Each round trip counts on PostgreSQL.
+func (db *DB) toggleVote(ctx context.Context, user, paperID string, on bool) (store.VoteResult, error) {
+	var res store.VoteResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM papers WHERE id = $1`, paperID).Scan(&one); isNotFound(err) {
-			return model.Errorf(model.ENOTFOUND, "paper %s not found", paperID)
-		} else if err != nil {
-			return err
-		}
-		var res sql.Result
+		now := db.Now().UnixMilli()
+		var r sql.Result
 		var err error
 		delta := 1
 		if on {
-			res, err = tx.ExecContext(ctx, `INSERT INTO votes (user_name, paper_id, created_at) VALUES ($1,$2,$3)
-				ON CONFLICT (user_name, paper_id) DO NOTHING`, user, paperID, db.Now().UnixMilli())
+			// SQLite needs the WHERE to read ON CONFLICT as the upsert.
+			r, err = tx.ExecContext(ctx, `INSERT INTO votes (user_name, paper_id, created_at)
+				SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS BIGINT) WHERE EXISTS (SELECT 1 FROM papers WHERE id = $2)
+				ON CONFLICT (user_name, paper_id) DO NOTHING`, user, paperID, now)
 		} else {
 			delta = -1
-			res, err = tx.ExecContext(ctx, `DELETE FROM votes WHERE user_name = $1 AND paper_id = $2`, user, paperID)
+			r, err = tx.ExecContext(ctx, `DELETE FROM votes WHERE user_name = $1 AND paper_id = $2`, user, paperID)
 		}
 		if err != nil {
 			return fmt.Errorf("store: vote: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+		res = store.VoteResult{}
+		var row *sql.Row
+		if n, _ := r.RowsAffected(); n != 1 {
+			row = tx.QueryRowContext(ctx, `SELECT `+voteState+` FROM papers WHERE id = $1`, paperID)
+		} else {
+			res.Changed = true
+			st, err := db.stamp(ctx, tx)
+			if err != nil {
+				return err
+			}
+			row = tx.QueryRowContext(ctx, `UPDATE papers SET user_votes = user_votes + $1, updated_at = $2 WHERE id = $3
+				RETURNING `+voteState, delta, st, paperID)
 		}
-		changed = true
-		_, err = tx.ExecContext(ctx, `UPDATE papers SET user_votes = user_votes + $1, updated_at = $2 WHERE id = $3`,
-			delta, db.Now().UnixMilli(), paperID)
+		var published sql.NullInt64
+		err = row.Scan(&res.Upvotes, &res.OnDaily, &res.Hidden, &published)
+		if isNotFound(err) {
+			return model.Errorf(model.ENOTFOUND, "paper %s not found", paperID)
+		}
+		res.PublishedAt = fromMS(published)
 		return err
 	})
-	return changed, err
+	return res, err
 }
 
 // Voted implements store.VoteStore.

@@ -104,18 +104,23 @@ func testVotes(t *testing.T, s store.Store) {
 	eq(t, "50 racing votes count once on top of the imported 10", p.Upvotes, 11)
 	voted, _ := s.Voted(ctx(), "ada", []string{"2601.00002", "x"})
 	eq(t, "voted", voted["2601.00002"], true)
-	if changed, _ := s.Unvote(ctx(), "ada", "2601.00002"); !changed {
-		t.Error("unvote did nothing")
+	if r, _ := s.Unvote(ctx(), "ada", "2601.00002"); !r.Changed || r.Upvotes != 10 || !r.OnDaily || r.Hidden {
+		t.Errorf("unvote: %+v, want changed, 10 upvotes, on the daily list", r)
 	}
-	if changed, _ := s.Unvote(ctx(), "ada", "2601.00002"); changed {
-		t.Error("second unvote changed something")
+	if r, _ := s.Unvote(ctx(), "ada", "2601.00002"); r.Changed || r.Upvotes != 10 {
+		t.Errorf("second unvote: %+v", r)
 	}
 	p, _ = s.FindPaperByID(ctx(), "2601.00002")
 	eq(t, "after unvote", p.Upvotes, 10)
 	if _, err := s.Vote(ctx(), "ada", "9999.99999"); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Errorf("vote on unknown paper: %v", err)
 	}
-	s.Vote(ctx(), "ada", "2601.00002")
+	if r, err := s.Vote(ctx(), "ada", "2601.00002"); err != nil || !r.Changed || r.Upvotes != 11 {
+		t.Errorf("vote: %+v %v", r, err)
+	}
+	if r, _ := s.Vote(ctx(), "ada", "2601.00002"); r.Changed || r.Upvotes != 11 {
+		t.Errorf("a second vote: %+v", r)
+	}
 	imported := fixture("2601.00002", "2026-01-05", 12) // a re-import moves the base, not the votes
 	mustUpsert(t, s, imported)
 	p, _ = s.FindPaperByID(ctx(), "2601.00002")
