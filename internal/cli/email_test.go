@@ -17,8 +17,23 @@ import (
 	"github.com/quire/quire/internal/config"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/testutil"
 )
+
+// activeSubscribers adds n confirmed daily subscribers, r0000@example.org …
+func activeSubscribers(t *testing.T, db *sqlstore.DB, n int) {
+	t.Helper()
+	for i := range n {
+		s, err := db.CreateSubscription(context.Background(), &model.Subscription{Email: fmt.Sprintf("r%04d@example.org", i), Frequency: model.Daily})
+		if err == nil {
+			err = db.SetSubscriptionStatus(context.Background(), s.ID, model.SubActive)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 func waitMail(t *testing.T, mp *testutil.Mailpit, n int) []testutil.MailpitSummary {
 	t.Helper()
@@ -130,15 +145,7 @@ func TestKillDigestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 1000
-	for i := 0; i < n; i++ {
-		s, err := db.CreateSubscription(context.Background(), &model.Subscription{Email: fmt.Sprintf("r%04d@example.org", i), Frequency: model.Daily})
-		if err == nil {
-			err = db.SetSubscriptionStatus(context.Background(), s.ID, model.SubActive)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	activeSubscribers(t, db, n)
 	db.Close()
 	args := []string{"digest", "send", "--data", data, "--smtp-url", "smtp://" + mp.SMTP, "--mail-rate", "0", "--base-url", "https://papers.example.org", "--lease", "2s",
 		"--period", "daily", "--date", "2024-05-28", "--log-level", "warn"}

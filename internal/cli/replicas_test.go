@@ -3,7 +3,6 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
@@ -105,15 +104,7 @@ func TestKillOneOfTwoDigestSenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 1000
-	for i := range n {
-		s, err := db.CreateSubscription(context.Background(), &model.Subscription{Email: fmt.Sprintf("r%04d@example.org", i), Frequency: model.Daily})
-		if err == nil {
-			err = db.SetSubscriptionStatus(context.Background(), s.ID, model.SubActive)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	activeSubscribers(t, db, n)
 	db.Close()
 	sender := func() *exec.Cmd {
 		return exec.Command(bin, "digest", "send", "--database-url", url, "--data", t.TempDir(), "--smtp-url", "smtp://"+mp.SMTP,

@@ -59,15 +59,7 @@ func (db *DB) upsertArxivArrays(ctx context.Context, tx *sql.Tx, papers []*model
 			existed++
 		}
 		authors, authorsSource := mergeAuthors(o.authors, o.authorsSource, authorsOf(p.ID, p.Authors), sourceArxiv)
-		versions := mergeVersions(o.versions, versionsOf(p.Versions))
-		latest := 0
-		for _, v := range versions {
-			latest = max(latest, v.V)
-		}
-		published := ms(p.PublishedAt)
-		if published == nil && len(versions) > 0 && versions[0].V == 1 && versions[0].Created != 0 {
-			published = versions[0].Created
-		}
+		versions, latest, published := arxivVersions(p, o)
 		row := []any{p.ID, p.Title, p.Summary, marshalAuthors(authors), authorsSource, published,
 			strings.Join(p.Categories, " "), p.Comments, p.JournalRef, p.DOI, p.ReportNo, p.License, p.Submitter,
 			encodeVersions(versions), latest, now, p.GithubRepo, p.GithubRepoAddedBy, nullDate(p.ListingDay)}

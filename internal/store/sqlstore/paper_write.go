@@ -300,15 +300,7 @@ func (w *paperWriter) writeHF(ctx context.Context, p *model.Paper, authors, auth
 // writeArxiv merges the version history and records each version that is
 // newer than what was stored as a "replaced" event.
 func (w *paperWriter) writeArxiv(ctx context.Context, p *model.Paper, old stored, authors, authorsSource string, now int64) error {
-	versions := mergeVersions(old.versions, versionsOf(p.Versions))
-	latest := 0
-	for _, v := range versions {
-		latest = max(latest, v.V)
-	}
-	published := ms(p.PublishedAt)
-	if published == nil && len(versions) > 0 && versions[0].V == 1 && versions[0].Created != 0 {
-		published = versions[0].Created
-	}
+	versions, latest, published := arxivVersions(p, old)
 	if _, err := w.paper.ExecContext(ctx, p.ID, p.Title, p.Summary, authors, authorsSource, published,
 		strings.Join(p.Categories, " "), p.Comments, p.JournalRef, p.DOI, p.ReportNo, p.License, p.Submitter,
 		encodeVersions(versions), latest, now, p.GithubRepo, p.GithubRepoAddedBy, nullDate(p.ListingDay)); err != nil {
@@ -329,6 +321,22 @@ func (w *paperWriter) writeArxiv(ctx context.Context, p *model.Paper, old stored
 		}
 	}
 	return nil
+}
+
+// arxivVersions merges an arXiv record's versions into the stored ones and
+// returns them with the latest number and the v1 time (arXiv's record
+// wins, else v1's date).
+func arxivVersions(p *model.Paper, old stored) ([]versionJSON, int, any) {
+	versions := mergeVersions(old.versions, versionsOf(p.Versions))
+	latest := 0
+	for _, v := range versions {
+		latest = max(latest, v.V)
+	}
+	published := ms(p.PublishedAt)
+	if published == nil && len(versions) > 0 && versions[0].V == 1 && versions[0].Created != 0 {
+		published = versions[0].Created
+	}
+	return versions, latest, published
 }
 
 // writeAccounts writes the users and organizations a batch names, each
