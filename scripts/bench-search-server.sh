@@ -8,19 +8,28 @@
 #
 #   ./scripts/bench-search-server.sh               # 1,000,000 papers
 #   PAPERS=100000 ./scripts/bench-search-server.sh
+#   BACKEND=postgres ./scripts/bench-search-server.sh   # on a throw-away PostgreSQL (scripts/pg.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAPERS=${PAPERS:-1000000}
 PORT=${PORT:-18081}
+BACKEND=${BACKEND:-sqlite}
 work=$(mktemp -d)
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+db=()
+if [ "$BACKEND" = postgres ]; then
+  apt_install() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+  source scripts/pg.sh
+  PG_PORT=${PG_PORT:-55441} pg_start
+  db=(--database-url "$QUIRE_TEST_POSTGRES")
+fi
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ "$BACKEND" = postgres ] && pg_stop; rm -rf "$work"' EXIT
 go build -o "$work/quire" ./cmd/quire
 go build -o "$work/quire-bench" ./cmd/quire-bench
 "$work/quire-bench" gen-kaggle --lines "$PAPERS" --seed 1 >"$work/snapshot.jsonl"
-"$work/quire" ingest kaggle --data "$work/data" --log-level warn "$work/snapshot.jsonl"
+"$work/quire" ingest kaggle --data "$work/data" "${db[@]}" --log-level warn "$work/snapshot.jsonl"
 rm "$work/snapshot.jsonl"
-echo "database: $PAPERS papers, $(du -h "$work/data/quire.db" | cut -f1), $(nproc) cores"
+echo "database ($BACKEND): $PAPERS papers, $(nproc) cores"
 
 rss() { awk '/VmRSS|VmHWM/ {printf "%s %.0f MB  ", $1, $2/1024}' "/proc/$pid/status"; echo; }
 
@@ -28,7 +37,7 @@ rss() { awk '/VmRSS|VmHWM/ {printf "%s %.0f MB  ", $1, $2/1024}' "/proc/$pid/sta
 # log has $2 lines matching $1.
 serve() {
   start=$(date +%s.%N)
-  "$work/quire" serve --data "$work/data" --addr "127.0.0.1:$PORT" >"$work/log" 2>&1 &
+  "$work/quire" serve --data "$work/data" "${db[@]}" --addr "127.0.0.1:$PORT" >"$work/log" 2>&1 &
   pid=$!
   until curl -fs "http://127.0.0.1:$PORT/api/papers/search?q=neural+network&limit=1" >/dev/null 2>&1; do
     kill -0 "$pid" || { cat "$work/log"; exit 1; }
