@@ -35,6 +35,18 @@ func activeSubscribers(t *testing.T, db *sqlstore.DB, n int) {
 	}
 }
 
+// killAfterMail SIGKILLs a running sender once the server holds n
+// messages, failing if it had finished by then.
+func killAfterMail(t *testing.T, mp *testutil.Mailpit, cmd *exec.Cmd, n int) {
+	t.Helper()
+	waitMail(t, mp, n)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatal("the sender finished before the kill")
+	}
+}
+
 func waitMail(t *testing.T, mp *testutil.Mailpit, n int) []testutil.MailpitSummary {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -153,12 +165,7 @@ func TestKillDigestRun(t *testing.T) {
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitMail(t, mp, 150)
-	_ = first.Process.Signal(syscall.SIGKILL)
-	_ = first.Wait()
-	if ws, ok := first.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-		t.Fatal("the run finished before the kill")
-	}
+	killAfterMail(t, mp, first, 150)
 	before, _ := mp.Messages(t, 1)
 	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
