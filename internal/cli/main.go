@@ -23,6 +23,7 @@ import (
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/web"
+	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/ui"
 )
 
@@ -113,7 +114,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	proxies, _ := m.Config.ProxyNets() // checked by Validate
 	metricsNets, _ := m.Config.MetricsNets()
-	srv, err := web.New(web.Options{Papers: papers, Accounts: accounts, Community: community, Log: m.Log,
+	var shared auth.Buckets
+	if m.Config.RateLimits == "database" {
+		shared = db
+	}
+	srv, err := web.New(web.Options{Papers: papers, SharedLimits: shared, Accounts: accounts, Community: community, Log: m.Log,
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: sets, Categories: m.Config.Categories, Home: m.Config.Home, Proxies: proxies, MetricsAllow: metricsNets,

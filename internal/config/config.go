@@ -28,10 +28,13 @@ type Config struct {
 	DatabaseURL string
 	// SecretKey signs e-mailed links; empty: kept in the database
 	// (PostgreSQL, shared by replicas) or DataDir/secret.key (SQLite).
-	SecretKey  string
-	Demo       bool   // load the demo corpus into an empty database
-	Jobs       bool   // run the scheduled jobs (harvests, syncs, digests); false: serve the web only
-	Web        bool   // serve the site and the API; false: run the jobs only
+	SecretKey string
+	Demo      bool // load the demo corpus into an empty database
+	Jobs      bool // run the scheduled jobs (harvests, syncs, digests); false: serve the web only
+	Web       bool // serve the site and the API; false: run the jobs only
+	// RateLimits is where the rate limits' buckets live: "replica" (memory,
+	// each replica counts alone) or "database" (shared by every replica).
+	RateLimits string
 	BaseURL    string // absolute URL of the site, for feeds; derived from requests when empty
 	SiteName   string
 	LogLevel   string // debug, info, warn, error
@@ -78,7 +81,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./quire-data", SiteName: "quire", LogLevel: "info",
 		LogFormat: "text", CacheMB: 64, OAIEndpoint: "https://oaipmh.arxiv.org/oai",
 		QueryEndpoint: "https://export.arxiv.org/api/query", ArxivFormat: "arXivRaw", ArxivInterval: 3 * time.Second,
-		Home: "auto", Promote: true, Jobs: true, Web: true, HFEndpoint: "https://huggingface.co", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
+		Home: "auto", RateLimits: "replica", Promote: true, Jobs: true, Web: true, HFEndpoint: "https://huggingface.co", SubmitWindow: 14 * 24 * time.Hour, SubmitCap: 5, MailRate: 20}
 }
 
 // DBPath is the SQLite database file.
@@ -157,6 +160,7 @@ func (c *Config) BindServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "break-glass password of /admin, at least 32 characters; empty disables it (env QUIRE_ADMIN_TOKEN or QUIRE_ADMIN_TOKEN_FILE)")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env QUIRE_ADDR)")
 	fs.BoolVar(&c.Web, "web", c.Web, "serve the site and the API; false: this replica only runs the scheduled jobs (env QUIRE_WEB)")
+	fs.StringVar(&c.RateLimits, "rate-limits", c.RateLimits, "where rate limits count: replica (in memory; behind a load balancer of N replicas a client gets up to N times the limit) or database (one count shared by every replica, one statement per limited request) (env QUIRE_RATE_LIMITS)")
 	fs.BoolVar(&c.Jobs, "jobs", c.Jobs, "run the scheduled jobs (harvests, the Hugging Face sync, digests); with several replicas each job runs once across them; false: this replica serves the web only (env QUIRE_JOBS)")
 	fs.StringVar(&c.EmbedURL, "embed-url", c.EmbedURL, "OpenAI-compatible embeddings endpoint for semantic search, e.g. http://127.0.0.1:11434/v1 (Ollama); the built-in embedder is the fallback (env QUIRE_EMBED_URL)")
 	fs.StringVar(&c.EmbedModel, "embed-model", c.EmbedModel, "model name sent to --embed-url (env QUIRE_EMBED_MODEL)")
@@ -214,6 +218,9 @@ func (c Config) Validate() error {
 	}
 	if u, err := url.Parse(c.HFEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("config: --hf-endpoint %q: want an http(s) URL such as https://huggingface.co", c.HFEndpoint)
+	}
+	if c.RateLimits != "replica" && c.RateLimits != "database" {
+		return fmt.Errorf("config: --rate-limits %q: want replica or database", c.RateLimits)
 	}
 	if c.Home != "auto" && c.Home != "daily" && c.Home != "new" {
 		return fmt.Errorf("config: --home %q: want auto, daily or new", c.Home)

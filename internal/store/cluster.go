@@ -20,4 +20,9 @@ type ClusterStore interface {
 	// LeaseDone returns the due time of the last run of name that
 	// succeeded, on any replica (zero when none has).
 	LeaseDone(ctx context.Context, name string) (time.Time, error)
+	// TakeToken takes one token from the bucket key, which holds at most
+	// burst tokens and gains one every interval. When it is empty nothing is
+	// taken and wait says how long until a token is back. One conditional
+	// statement, so replicas sharing the database share the bucket.
+	TakeToken(ctx context.Context, key string, burst int, every time.Duration) (wait time.Duration, err error)
 }

@@ -19,7 +19,10 @@ import (
 
 	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store/postgres/pgtest"
 	"github.com/quire/quire/internal/store/sqlite"
+	"github.com/quire/quire/internal/store/sqlite/sqlitetest"
+	"github.com/quire/quire/internal/store/sqlstore"
 	"github.com/quire/quire/internal/web"
 	"github.com/quire/quire/internal/web/auth"
 )
@@ -446,3 +449,50 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// With --rate-limits=database two replicas on one database count against
+// one bucket: three sign-ups through one, the fourth through the other is
+// refused. By default each replica counts alone.
+func TestRateLimitsSharedByReplicas(t *testing.T) {
+	limits := auth.Limits{"signup": {Burst: 3, Every: time.Hour}}
+	for _, backend := range []struct {
+		name string
+		open func(testing.TB) *sqlstore.DB
+	}{{"sqlite", sqlitetest.MustOpen}, {"postgres", pgtest.MustOpen}} {
+		t.Run(backend.name, func(t *testing.T) {
+			db := backend.open(t)
+			replica := func(shared bool) *testServer {
+				return newServerOn(t, db, func(o *web.Options) {
+					behindProxy(o)
+					o.Limits = limits
+					if shared {
+						o.SharedLimits = db
+					}
+				})
+			}
+			signup := func(ts *testServer, from, name string) int {
+				return ts.postFrom(t, from, "/signup", url.Values{"username": {name}, "email": {name + "@example.org"},
+					"password": {"long-enough-password"}}).StatusCode
+			}
+			a, b := replica(true), replica(true)
+			for i := range 3 {
+				if code := signup(a, "203.0.113.9", fmt.Sprintf("shared%d", i)); code != http.StatusSeeOther {
+					t.Fatalf("sign-up %d through replica a: %d", i, code)
+				}
+			}
+			if code := signup(b, "203.0.113.9", "shared9"); code != http.StatusTooManyRequests {
+				t.Errorf("fourth sign-up through replica b: %d, want 429", code)
+			}
+			if code := signup(b, "198.51.100.9", "elsewhere"); code != http.StatusSeeOther {
+				t.Errorf("another address through replica b: %d", code)
+			}
+			c, d := replica(false), replica(false)
+			for i := range 3 {
+				signup(c, "203.0.113.10", fmt.Sprintf("apart%d", i))
+			}
+			if code := signup(d, "203.0.113.10", "apart9"); code != http.StatusSeeOther {
+				t.Errorf("per-replica limits: replica d refused a sign-up counted on c: %d", code)
+			}
+		})
+	}
+}

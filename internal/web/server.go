@@ -32,6 +32,9 @@ type Options struct {
 	Accounts  *core.Accounts
 	Community *core.Community
 	Limits    auth.Limits // nil: auth.DefaultLimits
+	// SharedLimits keeps the rate limits' buckets there (the database)
+	// instead of in this replica's memory.
+	SharedLimits auth.Buckets
 	// E-mail: subscriptions and the digest sender (for previews).
 	Subscriptions *digest.Subscriptions
 	Digests       *digest.Sender
@@ -94,6 +97,9 @@ func New(opts Options) (*Server, error) {
 		opts.Limits = auth.DefaultLimits
 	}
 	limiter := auth.NewLimiter(opts.Limits)
+	if opts.SharedLimits != nil {
+		limiter = auth.NewSharedLimiter(opts.Limits, opts.SharedLimits)
+	}
 	pages, err := ui.New(opts.Papers, opts.Accounts, opts.Community, limiter, opts.Log, opts.SiteName)
 	if err != nil {
 		return nil, err

@@ -71,3 +71,49 @@ func (db *DB) LeaseDone(ctx context.Context, name string) (time.Time, error) {
 	}
 	return time.UnixMilli(done).UTC(), nil
 }
+
+// TakeToken implements store.ClusterStore with GCRA: the bucket is one
+// timestamp, moved forward one interval per token taken, and refused when
+// it would run more than burst intervals ahead of now.
+func (db *DB) TakeToken(ctx context.Context, key string, burst int, every time.Duration) (time.Duration, error) {
+	now, step := db.Now().UnixMilli(), max(every.Milliseconds(), 1)
+	var wait time.Duration
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, CAST($2 AS BIGINT) + CAST($3 AS BIGINT))
+			ON CONFLICT (key) DO UPDATE SET tat = (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3
+			WHERE (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3 <= CAST($2 AS BIGINT) + CAST($4 AS BIGINT)`,
+			key, now, step, int64(burst)*step)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			wait = 0
+			return nil
+		}
+		var tat int64
+		if err := tx.QueryRowContext(ctx, `SELECT tat FROM rate_limits WHERE key = $1`, key).Scan(&tat); err != nil {
+			return err
+		}
+		wait = time.Duration(tat+step-now-int64(burst)*step) * time.Millisecond
+		wait = max(wait, time.Millisecond)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: rate limit %s: %w", key, err)
+	}
+	db.sweepTokens(ctx, now)
+	return wait, nil
+}
+
+// sweepTokens deletes full buckets (tat passed) about once a minute per
+// process, so the table holds only the keys seen in the last minutes.
+func (db *DB) sweepTokens(ctx context.Context, now int64) {
+	last := db.tokenSweep.Load()
+	if now-last < 60_000 || !db.tokenSweep.CompareAndSwap(last, now) {
+		return
+	}
+	_ = db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM rate_limits WHERE tat < $1`, now)
+		return err
+	})
+}

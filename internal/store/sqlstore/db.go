@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/quire/quire/internal/model"
@@ -64,6 +65,8 @@ type DB struct {
 	Dialect Dialect
 	// Now is the clock used for updated_at stamps; tests replace it.
 	Now func() time.Time
+	// tokenSweep is when this process last swept full rate-limit buckets.
+	tokenSweep atomic.Int64
 }
 
 // New returns a DB over the given pools.

@@ -345,3 +345,43 @@ func testChangeFeedConcurrent(t *testing.T, s store.Store) {
 		t.Errorf("the follower saw %d of %d papers", len(seen), writers*each)
 	}
 }
+
+// A shared bucket under a race gives out exactly its burst; an empty one
+// says how long until the next token; it refills; keys are separate.
+func testRateLimitRace(t *testing.T, s store.Store) {
+	const burst = 5
+	waits := make([]time.Duration, 20)
+	errs := race(len(waits), func(i int) error {
+		var err error
+		waits[i], err = s.TakeToken(ctx(), "vote|ip:192.0.2.1", burst, time.Hour)
+		return err
+	})
+	taken := 0
+	for i, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch w := waits[i]; {
+		case w == 0:
+			taken++
+		case w < 59*time.Minute || w > time.Hour:
+			t.Errorf("an empty bucket says wait %s, want about an hour", w)
+		}
+	}
+	if taken != burst {
+		t.Errorf("%d tokens taken from a bucket of %d", taken, burst)
+	}
+	if w, err := s.TakeToken(ctx(), "vote|ip:192.0.2.2", burst, time.Hour); w != 0 || err != nil {
+		t.Errorf("another key's bucket: wait %s, %v", w, err)
+	}
+	if w, _ := s.TakeToken(ctx(), "fast", 1, 40*time.Millisecond); w != 0 {
+		t.Fatalf("first token of a fresh bucket: wait %s", w)
+	}
+	if w, _ := s.TakeToken(ctx(), "fast", 1, 40*time.Millisecond); w == 0 {
+		t.Error("a second token within the interval was given")
+	}
+	time.Sleep(60 * time.Millisecond)
+	if w, _ := s.TakeToken(ctx(), "fast", 1, 40*time.Millisecond); w != 0 {
+		t.Errorf("the bucket did not refill: wait %s", w)
+	}
+}

@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"CapRace", testCapRace},
 		{"InstanceKeyRace", testInstanceKeyRace},
 		{"Leases", testLeases},
+		{"RateLimitRace", testRateLimitRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

@@ -52,8 +52,9 @@ var tables = []table{
 }
 
 // Tables left out: schema_migrations (the target migrates itself),
-// readiness (a probe's scratch row) and job_leases (a run in progress
-// belongs to the source's replicas).
+// readiness (a probe's scratch row), job_leases (a run in progress
+// belongs to the source's replicas) and rate_limits (buckets refill within
+// minutes).
 
 // Options tune a copy.
 type Options struct {

@@ -31,7 +31,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, action string) *mo
 		response.JSONError(w, r, h.Log, model.Errorf(model.EUNAUTH, "log in or send an API token (Authorization: Bearer …)"))
 		return nil
 	}
-	if wait, err := h.Limiter.Allow(action, auth.IPKey(r), "user:"+a.Name); err != nil {
+	if wait, err := h.Limiter.Allow(r.Context(), action, auth.IPKey(r), "user:"+a.Name); err != nil {
 		auth.RetryAfter(w, wait)
 		response.JSONError(w, r, h.Log, err)
 		return nil

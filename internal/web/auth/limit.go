@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -41,9 +43,17 @@ var DefaultLimits = Limits{
 	"subscribe":         {Burst: 5, Every: 10 * time.Minute},
 }
 
-// Limiter keeps a token bucket per (action, key).
+// Buckets are token buckets kept outside the process (the database), so
+// that replicas count against the same ones.
+type Buckets interface {
+	TakeToken(ctx context.Context, key string, burst int, every time.Duration) (time.Duration, error)
+}
+
+// Limiter keeps a token bucket per (action, key): in memory, per replica,
+// unless shared buckets are given.
 type Limiter struct {
 	limits Limits
+	shared Buckets
 	mu     sync.Mutex
 	seen   map[string]*entry
 	sweep  time.Time
@@ -57,20 +67,32 @@ type entry struct {
 // NewLimiter returns a limiter for the given limits.
 func NewLimiter(l Limits) *Limiter { return &Limiter{limits: l, seen: map[string]*entry{}} }
 
+// NewSharedLimiter returns a limiter whose buckets are b's, shared by every
+// replica that uses the same b.
+func NewSharedLimiter(l Limits, b Buckets) *Limiter {
+	return &Limiter{limits: l, shared: b, seen: map[string]*entry{}}
+}
+
 // Allow takes one token for action from every key's bucket; when one is
 // empty it returns an ELIMIT error and how long to wait.
-func (lm *Limiter) Allow(action string, keys ...string) (time.Duration, error) {
-	lim, ok := lm.limits[action]
-	if !ok || lm == nil {
+func (lm *Limiter) Allow(ctx context.Context, action string, keys ...string) (time.Duration, error) {
+	if lm == nil {
 		return 0, nil
+	}
+	lim, ok := lm.limits[action]
+	if !ok {
+		return 0, nil
+	}
+	if lm.shared != nil {
+		return lm.allowShared(ctx, action, lim, keys)
 	}
 	lm.mu.Lock()
 	defer lm.mu.Unlock()
 	now := time.Now()
 	lm.gc(now)
 	for _, k := range keys {
-		if _, v, _ := strings.Cut(k, ":"); k == "" || v == "" {
-			continue // an empty key ("user:") would be one bucket for everyone
+		if !usable(k) {
+			continue
 		}
 		e := lm.seen[action+"|"+k]
 		if e == nil {
@@ -81,10 +103,38 @@ func (lm *Limiter) Allow(action string, keys ...string) (time.Duration, error) {
 		if r := e.l.ReserveN(now, 1); !r.OK() || r.DelayFrom(now) > 0 {
 			wait := r.DelayFrom(now)
 			r.CancelAt(now)
-			return wait, model.Errorf(model.ELIMIT, "too many %s attempts; try again in %d s", action, int(math.Ceil(wait.Seconds())))
+			return wait, tooMany(action, wait)
 		}
 	}
 	return 0, nil
+}
+
+// allowShared is Allow over the shared buckets.
+func (lm *Limiter) allowShared(ctx context.Context, action string, lim Limit, keys []string) (time.Duration, error) {
+	for _, k := range keys {
+		if !usable(k) {
+			continue
+		}
+		wait, err := lm.shared.TakeToken(ctx, action+"|"+k, lim.Burst, lim.Every)
+		if err != nil {
+			return 0, fmt.Errorf("rate limit: %w", err)
+		}
+		if wait > 0 {
+			return wait, tooMany(action, wait)
+		}
+	}
+	return 0, nil
+}
+
+// usable tells a key with a value: an empty one ("user:") would be one
+// bucket for everyone.
+func usable(k string) bool {
+	_, v, _ := strings.Cut(k, ":")
+	return k != "" && v != ""
+}
+
+func tooMany(action string, wait time.Duration) error {
+	return model.Errorf(model.ELIMIT, "too many %s attempts; try again in %d s", action, int(math.Ceil(wait.Seconds())))
 }
 
 // gc drops idle buckets every minute so the map does not grow forever.

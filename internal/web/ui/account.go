@@ -59,7 +59,7 @@ func (h *Handler) limited(w http.ResponseWriter, r *http.Request, action, user s
 // over takes one token of action from each key's bucket, answering 429
 // when one is empty.
 func (h *Handler) over(w http.ResponseWriter, r *http.Request, action string, keys ...string) bool {
-	wait, err := h.Limiter.Allow(action, keys...)
+	wait, err := h.Limiter.Allow(r.Context(), action, keys...)
 	if err == nil {
 		return false
 	}
