@@ -21,6 +21,7 @@ type Store interface {
 	CurationStore
 	EmailStore
 	ClusterStore
+	LibraryStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)
@@ -53,6 +54,9 @@ type PaperFilter struct {
 	// order (keyset paging); ListedOnly keeps only papers with a listing day.
 	ListedBefore *ListingKey
 	ListedOnly   bool
+	// UnreadBy and UnsavedBy leave out what that user has marked read or
+	// saved in any collection ("hide read").
+	UnreadBy, UnsavedBy string
 	Categories   []string // in any of these categories or archives ("cs.LG", "cs")
 	Sort         string   // one of the Sort constants; SortSubmitted by default
 	Offset       int

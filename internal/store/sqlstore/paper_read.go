@@ -142,6 +142,14 @@ func paperWhere(f store.PaperFilter) (string, []any) {
 	if f.ListedOnly {
 		conds = append(conds, "p.listing_day IS NOT NULL")
 	}
+	if f.UnreadBy != "" {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM paper_states s WHERE s.user_name = "+arg(f.UnreadBy)+
+			" AND s.paper_id = p.id AND s.read_at IS NOT NULL)")
+	}
+	if f.UnsavedBy != "" {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM collection_items i JOIN collections c ON c.id = i.collection_id"+
+			" WHERE c.owner = "+arg(f.UnsavedBy)+" AND i.paper_id = p.id)")
+	}
 	if k := f.ListedBefore; k != nil {
 		d := arg(k.Day.String())
 		conds = append(conds, "(p.listing_day < "+d+" OR (p.listing_day = "+d+" AND p.id < "+arg(k.ID)+"))")

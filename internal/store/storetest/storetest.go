@@ -59,6 +59,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"InstanceKeyRace", testInstanceKeyRace},
 		{"Leases", testLeases},
 		{"RateLimitRace", testRateLimitRace},
+		{"Collections", testCollections},
+		{"PaperStates", testPaperStates},
+		{"CollectionRace", testCollectionRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

@@ -46,6 +46,9 @@ var tables = []table{
 	{name: "mod_actions", key: []string{"id"}, unique: true},
 	{name: "subscriptions", key: []string{"id"}, unique: true},
 	{name: "saved_searches", key: []string{"id"}, unique: true},
+	{name: "collections", key: []string{"id"}, unique: true},
+	{name: "collection_items", key: []string{"collection_id", "paper_id"}, unique: true},
+	{name: "paper_states", key: []string{"user_name", "paper_id"}, unique: true},
 	{name: "digest_sends", key: []string{"subscription_id", "period"}, unique: true},
 	// The change feed's id and the copy marker belong to one database.
 	{name: "instance_keys", key: []string{"name"}, unique: true, where: "name NOT IN ('change-feed', 'copied-from')"},

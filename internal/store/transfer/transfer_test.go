@@ -88,6 +88,12 @@ func populate(t *testing.T, db *sqlstore.DB) {
 	grown.Upvotes += 7 // a Hugging Face sync that saw the count grow
 	_, err = db.UpsertPapers(ctx, []*model.Paper{&grown})
 	must(err)
+	shelf := &model.Collection{Owner: "émilie", Slug: "flows", Name: "Flows", Order: model.OrderAdded, FeedSecret: "shelf-secret"}
+	must(db.CreateCollection(ctx, shelf))
+	_, err = db.AddItems(ctx, shelf.ID, []model.CollectionItem{{PaperID: ps[2].ID, Note: "read first"}, {PaperID: ps[0].ID}}, time.Now())
+	must(err)
+	must(db.MarkRead(ctx, "émilie", ps[0].ID, true, time.Now()))
+	must(db.SetNote(ctx, "émilie", ps[1].ID, "Proof in §3", time.Now()))
 	_, err = db.InstanceKey(ctx, "link-signing", "c2VjcmV0LWtleS1vZi10aGUtaW5zdGFuY2UtMzItYnl0ZXM=")
 	must(err)
 }

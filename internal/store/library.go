@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+)
+
+// LibraryStore keeps what readers keep: collections of papers, and per
+// user and paper a reading state and a note. It stores and finds; who may
+// see or change a collection is core's rule.
+type LibraryStore interface {
+	// CreateCollection adds c and sets its ID; ECONFLICT when its owner
+	// has a collection with that slug.
+	CreateCollection(ctx context.Context, c *model.Collection) error
+	// FindCollection returns owner's collection slug (owner in any case),
+	// with its count, or ENOTFOUND.
+	FindCollection(ctx context.Context, owner, slug string) (*model.Collection, error)
+	// FindCollectionByFeed returns the collection whose feed secret this
+	// is, or ENOTFOUND.
+	FindCollectionByFeed(ctx context.Context, secret string) (*model.Collection, error)
+	// ListCollections returns owner's collections with their counts, the
+	// Reading list first, then by name.
+	ListCollections(ctx context.Context, owner string) ([]*model.Collection, error)
+	// UpdateCollection sets name, description, privacy, order and feed
+	// secret of the collection c.ID.
+	UpdateCollection(ctx context.Context, c *model.Collection) error
+	DeleteCollection(ctx context.Context, id int64) error
+	// AddItems appends the papers to the collection in the given order at
+	// time at; papers already in it stay where they are (their note is
+	// replaced when a new one is given). It returns how many were new.
+	// ENOTFOUND when a paper is not stored.
+	AddItems(ctx context.Context, collectionID int64, items []model.CollectionItem, at time.Time) (int, error)
+	// RemoveItem takes a paper out; ENOTFOUND when it was not in.
+	RemoveItem(ctx context.Context, collectionID int64, paperID string) error
+	// CollectionItems returns a page of the collection's items in its
+	// order (without the papers).
+	CollectionItems(ctx context.Context, c *model.Collection, offset, limit int) ([]model.CollectionItem, error)
+	// SavedIn returns, per paper, the slugs of owner's collections that
+	// hold it.
+	SavedIn(ctx context.Context, owner string, paperIDs []string) (map[string][]string, error)
+
+	// MarkRead sets or clears user's read mark on a paper.
+	MarkRead(ctx context.Context, user, paperID string, read bool, at time.Time) error
+	// SetNote sets user's private note on a paper ("" removes it).
+	SetNote(ctx context.Context, user, paperID, note string, at time.Time) error
+	// PaperStates returns user's states of the papers that have one; all
+	// of them when paperIDs is nil.
+	PaperStates(ctx context.Context, user string, paperIDs []string) (map[string]model.PaperState, error)
+}

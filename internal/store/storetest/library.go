@@ -1,0 +1,227 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
+)
+
+func collection(owner, slug string) *model.Collection {
+	return &model.Collection{Owner: owner, Slug: slug, Name: "Name of " + slug, Private: true, Order: model.OrderAdded,
+		FeedSecret: "feed-" + owner + "-" + slug}
+}
+
+func mustCollection(t *testing.T, s store.Store, c *model.Collection) *model.Collection {
+	t.Helper()
+	if err := s.CreateCollection(ctx(), c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func items(ids ...string) []model.CollectionItem {
+	out := make([]model.CollectionItem, len(ids))
+	for i, id := range ids {
+		out[i] = model.CollectionItem{PaperID: id}
+	}
+	return out
+}
+
+func itemIDs(t *testing.T, s store.Store, c *model.Collection) []string {
+	t.Helper()
+	its, err := s.CollectionItems(ctx(), c, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, it := range its {
+		ids = append(ids, it.PaperID)
+	}
+	return ids
+}
+
+// Collections keep their items in the order added; duplicates stay put;
+// an unknown paper fails the whole call; orders, counts and lookups.
+func testCollections(t *testing.T, s store.Store) {
+	mustAccount(t, s, "Ann")
+	mustAccount(t, s, "bob")
+	mustUpsert(t, s, fixture("2501.00003", "2025-01-10", 1), fixture("2501.00001", "2025-01-11", 1), fixture("2501.00002", "2025-01-12", 1))
+	c := mustCollection(t, s, collection("Ann", "flows"))
+	if c.ID == 0 {
+		t.Fatal("no id")
+	}
+	if err := s.CreateCollection(ctx(), collection("Ann", "flows")); model.ErrorCode(err) != model.ECONFLICT {
+		t.Errorf("same slug again: %v, want ECONFLICT", err)
+	}
+	mustCollection(t, s, collection("bob", "flows")) // slugs are per owner
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if n, err := s.AddItems(ctx(), c.ID, items("2501.00002", "2501.00003"), at); n != 2 || err != nil {
+		t.Fatalf("add: %d %v", n, err)
+	}
+	n, err := s.AddItems(ctx(), c.ID, []model.CollectionItem{{PaperID: "2501.00001"}, {PaperID: "2501.00002", Note: "key result"}}, at.Add(time.Hour))
+	if n != 1 || err != nil {
+		t.Fatalf("add again: %d %v", n, err)
+	}
+	if got := itemIDs(t, s, c); !slices.Equal(got, []string{"2501.00002", "2501.00003", "2501.00001"}) {
+		t.Errorf("items %v, want the order added", got)
+	}
+	if _, err := s.AddItems(ctx(), c.ID, items("2501.00009", "2501.00001"), at); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("unknown paper: %v, want ENOTFOUND", err)
+	}
+	its, _ := s.CollectionItems(ctx(), c, 0, 0)
+	if len(its) != 3 || its[0].Note != "key result" || !its[0].AddedAt.Equal(at) {
+		t.Errorf("items after a failed add: %+v", its)
+	}
+	c.Order = model.OrderRecent
+	if got := itemIDs(t, s, c); got[0] != "2501.00001" {
+		t.Errorf("recent order %v", got)
+	}
+	if page, _ := s.CollectionItems(ctx(), &model.Collection{ID: c.ID}, 1, 1); len(page) != 1 || page[0].PaperID != "2501.00003" {
+		t.Errorf("page 2 of 1: %+v", page)
+	}
+	c.Name, c.Description, c.Private, c.FeedSecret = "Flow matching", "Papers on flows", false, "new-secret"
+	if err := s.UpdateCollection(ctx(), c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindCollection(ctx(), "ann", "flows")
+	if err != nil || got.Name != "Flow matching" || got.Private || got.Count != 3 || got.Order != model.OrderRecent || got.Owner != "Ann" {
+		t.Errorf("found %+v, %v", got, err)
+	}
+	if _, err := s.FindCollectionByFeed(ctx(), "feed-Ann-flows"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("a revoked feed secret still finds the collection: %v", err)
+	}
+	if got, err := s.FindCollectionByFeed(ctx(), "new-secret"); err != nil || got.ID != c.ID {
+		t.Errorf("by feed: %+v %v", got, err)
+	}
+	mustCollection(t, s, collection("Ann", model.ReadingListSlug))
+	mustCollection(t, s, collection("Ann", "apples"))
+	list, _ := s.ListCollections(ctx(), "Ann")
+	var slugs []string
+	for _, l := range list {
+		slugs = append(slugs, l.Slug)
+	}
+	if !slices.Equal(slugs, []string{model.ReadingListSlug, "flows", "apples"}) {
+		t.Errorf("collections %v: the Reading list first, then by name", slugs)
+	}
+	saved, _ := s.SavedIn(ctx(), "Ann", []string{"2501.00001", "2501.00009"})
+	if len(saved) != 1 || !slices.Equal(saved["2501.00001"], []string{"flows"}) {
+		t.Errorf("saved in %v", saved)
+	}
+	if err := s.RemoveItem(ctx(), c.ID, "2501.00001"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveItem(ctx(), c.ID, "2501.00001"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("second remove: %v", err)
+	}
+	if err := s.DeleteCollection(ctx(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindCollection(ctx(), "Ann", "flows"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("deleted collection: %v", err)
+	}
+}
+
+// Reading state and notes are per user; lists can leave out what a user
+// has read or saved.
+func testPaperStates(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ann")
+	mustAccount(t, s, "bob")
+	mustUpsert(t, s, fixture("2501.00001", "2025-01-10", 3), fixture("2501.00002", "2025-01-10", 2), fixture("2501.00003", "2025-01-10", 1))
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.MarkRead(ctx(), "ann", "2501.00001", true, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetNote(ctx(), "ann", "2501.00001", "*read twice*", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetNote(ctx(), "ann", "2501.00002", "to do", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkRead(ctx(), "ann", "2501.09999", true, at); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("mark an unknown paper: %v", err)
+	}
+	st, _ := s.PaperStates(ctx(), "ann", []string{"2501.00001", "2501.00002", "2501.00003"})
+	if a := st["2501.00001"]; !a.Read || a.Note != "*read twice*" || !a.ReadAt.Equal(at) {
+		t.Errorf("state %+v", a)
+	}
+	if b := st["2501.00002"]; b.Read || b.Note != "to do" {
+		t.Errorf("state %+v", b)
+	}
+	if other, _ := s.PaperStates(ctx(), "bob", nil); len(other) != 0 {
+		t.Errorf("bob sees ann's states: %v", other)
+	}
+	c := mustCollection(t, s, collection("ann", model.ReadingListSlug))
+	if _, err := s.AddItems(ctx(), c.ID, items("2501.00002"), at); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(f store.PaperFilter) []string {
+		f.Sort = store.SortUpvotes
+		ps, err := s.FindPapers(ctx(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	if got := ids(store.PaperFilter{OnDaily: true, UnreadBy: "ann"}); !slices.Equal(got, []string{"2501.00002", "2501.00003"}) {
+		t.Errorf("unread by ann: %v", got)
+	}
+	if got := ids(store.PaperFilter{OnDaily: true, UnreadBy: "ann", UnsavedBy: "ann"}); !slices.Equal(got, []string{"2501.00003"}) {
+		t.Errorf("unread and unsaved: %v", got)
+	}
+	if got := ids(store.PaperFilter{OnDaily: true, UnreadBy: "bob"}); len(got) != 3 {
+		t.Errorf("bob's unread: %v", got)
+	}
+	if err := s.MarkRead(ctx(), "ann", "2501.00001", false, at); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.PaperStates(ctx(), "ann", []string{"2501.00001"}); st["2501.00001"].Read || st["2501.00001"].Note != "*read twice*" {
+		t.Errorf("unread keeps the note: %+v", st)
+	}
+}
+
+// Many adders at once: every paper lands once, at its own position; two
+// creates of one slug: one wins.
+func testCollectionRace(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ann")
+	var ps []*model.Paper
+	for i := range 16 {
+		ps = append(ps, fixture(fmt.Sprintf("2502.%05d", i), "2025-02-01", 0))
+	}
+	mustUpsert(t, s, ps...)
+	errs := race(8, func(i int) error { return s.CreateCollection(ctx(), collection("ann", "race")) })
+	if got := codes(errs); got[""] != 1 || got[model.ECONFLICT] != 7 {
+		t.Errorf("eight creates of one slug: %v", got)
+	}
+	c, err := s.FindCollection(ctx(), "ann", "race")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs = race(8, func(i int) error {
+		// Each adds two papers of its own and one every adder adds.
+		_, err := s.AddItems(ctx(), c.ID, items(ps[2*i].ID, ps[2*i+1].ID, ps[0].ID), time.Now())
+		return err
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := itemIDs(t, s, c)
+	if len(got) != 16 {
+		t.Fatalf("%d items, want 16: %v", len(got), got)
+	}
+	for i := 0; i < 16; i += 2 { // each adder's pair stays together in its order
+		a, b := slices.Index(got, ps[i].ID), slices.Index(got, ps[i+1].ID)
+		if i > 0 && b != a+1 {
+			t.Errorf("%s at %d, %s at %d: one call's items interleaved", ps[i].ID, a, ps[i+1].ID, b)
+		}
+	}
+}
