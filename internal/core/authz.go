@@ -1,6 +1,8 @@
 package core
 
 import (
+	"strings"
+
 	"github.com/quire/quire/internal/model"
 )
 
@@ -130,4 +132,13 @@ func CanManageAccount(a *model.Account, bySession bool) error {
 		return model.Errorf(model.EFORBIDDEN, "log in with your password to manage the account; API tokens cannot")
 	}
 	return nil
+}
+
+// CanSeeCollection: a public collection, anyone; a private one, its owner.
+// Refused as ENOTFOUND, so that a private collection's name does not leak.
+func CanSeeCollection(a *model.Account, c *model.Collection) error {
+	if !c.Private || (a != nil && strings.EqualFold(a.Name, c.Owner)) {
+		return nil
+	}
+	return model.Errorf(model.ENOTFOUND, "no such collection")
 }

@@ -102,3 +102,29 @@ func TestCodeLink(t *testing.T) {
 		}
 	}
 }
+
+func TestParseArxivRef(t *testing.T) {
+	for in, want := range map[string]string{
+		"2608.05987":                                   "2608.05987",
+		"arXiv:2608.05987v2":                           "2608.05987",
+		"https://arxiv.org/abs/2608.05987":             "2608.05987",
+		"http://export.arxiv.org/pdf/2608.05987v3.pdf": "2608.05987",
+		"arxiv.org/html/2608.05987v1":                  "2608.05987",
+		"10.48550/arXiv.2608.05987":                    "2608.05987",
+		"https://doi.org/10.48550/ARXIV.1611.07308":    "1611.07308",
+		"arXiv preprint arXiv:1607.06450":              "1607.06450",
+		"arXiv:2107.05407 [cs]":                        "2107.05407",
+		"hep-th/9901001":                               "hep-th/9901001",
+		"https://arxiv.org/abs/math.GT/0309136v1":      "math.GT/0309136",
+		"https://arxiv.org/abs/hep-th/9901001":         "hep-th/9901001",
+	} {
+		if got, err := ParseArxivRef(in); got != want || err != nil {
+			t.Errorf("ParseArxivRef(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "10.1000/xyz", "https://example.org/abs/2608.05987", "flow matching"} {
+		if got, err := ParseArxivRef(in); err == nil {
+			t.Errorf("ParseArxivRef(%q) = %q, want an error", in, got)
+		}
+	}
+}
