@@ -79,11 +79,12 @@ func (m *Main) Run(ctx context.Context) error {
 	papers := &core.Papers{Store: db, Search: m.Index, Log: m.Log, Now: time.Now}
 	accounts := &core.Accounts{Store: db, Now: time.Now, SessionTTL: ui.SessionTTL}
 	fetcher := &ingest.Fetcher{Client: arxivClient(m.Config, m.Log), Store: db, Endpoint: m.Config.QueryEndpoint, Log: m.Log}
-	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now, PromoteOnUpvote: m.Config.Promote,
-		Fetch: func(ctx context.Context, id string) error {
-			_, err := fetcher.Fetch(ctx, []string{id})
-			return err
-		}}
+	fetch := func(ctx context.Context, id string) error {
+		_, err := fetcher.Fetch(ctx, []string{id})
+		return err
+	}
+	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now, PromoteOnUpvote: m.Config.Promote, Fetch: fetch}
+	library := &core.Library{Store: db, Now: time.Now, Fetch: fetch}
 	m.Jobs = scheduler.New(m.Log)
 	// Harvests, syncs and digests run once across replicas, claimed
 	// through leases in the database.
@@ -118,7 +119,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.RateLimits == "database" {
 		shared = db
 	}
-	srv, err := web.New(web.Options{Papers: papers, SharedLimits: shared, Accounts: accounts, Community: community, Log: m.Log,
+	srv, err := web.New(web.Options{Papers: papers, Library: library, SharedLimits: shared, Accounts: accounts, Community: community, Log: m.Log,
 		Subscriptions: subs, Digests: sender, SiteName: m.Config.SiteName,
 		BaseURL: m.Config.BaseURL, CacheBytes: m.Config.CacheMB << 20, AdminToken: m.Config.AdminToken,
 		Jobs: m.Jobs, ArxivSets: sets, Categories: m.Config.Categories, Home: m.Config.Home, Proxies: proxies, MetricsAllow: metricsNets,

@@ -57,10 +57,10 @@ type PaperFilter struct {
 	// UnreadBy and UnsavedBy leave out what that user has marked read or
 	// saved in any collection ("hide read").
 	UnreadBy, UnsavedBy string
-	Categories   []string // in any of these categories or archives ("cs.LG", "cs")
-	Sort         string   // one of the Sort constants; SortSubmitted by default
-	Offset       int
-	Limit        int // 0 means no limit
+	Categories          []string // in any of these categories or archives ("cs.LG", "cs")
+	Sort                string   // one of the Sort constants; SortSubmitted by default
+	Offset              int
+	Limit               int // 0 means no limit
 	// Brief loads what a card shows and leaves out the abstract, the AI
 	// summary, the versions and arXiv's free-text fields: a listing day
 	// is a thousand papers, and their abstracts are most of its bytes.

@@ -31,6 +31,7 @@ type Options struct {
 	Papers    *core.Papers
 	Accounts  *core.Accounts
 	Community *core.Community
+	Library   *core.Library
 	Limits    auth.Limits // nil: auth.DefaultLimits
 	// SharedLimits keeps the rate limits' buckets there (the database)
 	// instead of in this replica's memory.
@@ -110,9 +111,10 @@ func New(opts Options) (*Server, error) {
 	pages.AdminRoutes(uncached, opts.AdminToken, opts.Jobs, opts.ArxivSets, limiter)
 	pages.ActionRoutes(uncached)
 	pages.Routes(cached)
-	apis := &api.Handler{Papers: opts.Papers, Community: opts.Community, Limiter: limiter, Log: opts.Log}
+	apis := &api.Handler{Papers: opts.Papers, Community: opts.Community, Library: opts.Library, Limiter: limiter, Log: opts.Log}
 	apis.Routes(cached)
 	apis.WriteRoutes(uncached)
+	apis.LibraryRoutes(uncached)
 	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL, Categories: opts.Categories}).Routes(cached)
 	s.handle("GET /healthz", s.healthz, false)
 	s.handle("GET /readyz", s.readyz, false)

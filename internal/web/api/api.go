@@ -16,6 +16,7 @@ import (
 type Handler struct {
 	Papers    *core.Papers
 	Community *core.Community
+	Library   *core.Library
 	Limiter   *auth.Limiter
 	Log       *slog.Logger
 }

@@ -41,6 +41,7 @@ var DefaultLimits = Limits{
 	"submit":            {Burst: 10, Every: 5 * time.Minute},
 	"comment":           {Burst: 10, Every: 30 * time.Second},
 	"subscribe":         {Burst: 5, Every: 10 * time.Minute},
+	"library":           {Burst: 120, Every: 500 * time.Millisecond},
 }
 
 // Buckets are token buckets kept outside the process (the database), so

@@ -1,0 +1,137 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// getAs fetches path with a token and decodes the JSON body into v.
+func (ts *testServer) getAs(t *testing.T, path, token string, v any) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if v != nil && res.StatusCode == 200 {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v in %.200s", path, err, b)
+		}
+	}
+	return res.StatusCode
+}
+
+type apiCollection struct {
+	Slug, Name, Description, Order, Owner, URL string
+	Private                                    bool
+	Count                                      int
+	Feeds                                      *struct{ RSS, Atom, JSON string }
+	Items                                      []struct {
+		Paper struct {
+			ID, Title string
+			Authors   []struct{ Name string }
+		}
+		AddedAt string
+		Note    string
+	}
+}
+
+// The collections API as a client uses it: create, add in order, read
+// back in the daily-papers paper shape, privacy, edits, removal.
+func TestAPICollections(t *testing.T) {
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
+	ann, bob := ts.member(t, "ann", ""), ts.member(t, "bob", "")
+	code, body, _ := ts.call(t, "POST", "/api/collections", ann, `{"name": "Diffusion <b>models</b>", "description": "What I read"}`)
+	if code != 201 || body["slug"] != "diffusion-b-models-b" || body["private"] != true {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	slug := body["slug"].(string)
+	if code, body, _ := ts.call(t, "POST", "/api/collections/"+slug+"/items", ann,
+		`{"ids": ["2405.15574", "arXiv:2405.15738v1", "https://arxiv.org/abs/2405.15071"], "note": "week 21"}`); code != 200 || body["added"] != 3.0 {
+		t.Fatalf("add: %d %v", code, body)
+	}
+	if code, _, _ := ts.call(t, "POST", "/api/collections/"+slug+"/items", ann, `{"ids": ["2405.15738", "2405.15032"]}`); code != 200 {
+		t.Fatalf("add again: %d", code)
+	}
+	var c apiCollection
+	if code := ts.getAs(t, "/api/collections/"+slug, ann, &c); code != 200 {
+		t.Fatalf("get: %d", code)
+	}
+	var ids []string
+	for _, it := range c.Items {
+		ids = append(ids, it.Paper.ID)
+	}
+	if strings.Join(ids, " ") != "2405.15574 2405.15738 2405.15071 2405.15032" || c.Count != 4 {
+		t.Errorf("items %v (count %d), want the order added", ids, c.Count)
+	}
+	if c.Items[0].Note != "week 21" || c.Items[0].Paper.Title == "" || len(c.Items[0].Paper.Authors) == 0 || c.Items[0].AddedAt == "" {
+		t.Errorf("first item %+v", c.Items[0])
+	}
+	if c.Feeds == nil || !strings.HasPrefix(c.Feeds.RSS, "/feed/c/") {
+		t.Errorf("the owner gets no feed URLs: %+v", c.Feeds)
+	}
+	for _, tok := range []string{"", bob} {
+		if code := ts.getAs(t, "/api/collections/"+slug+"?user=ann", tok, nil); code != 404 {
+			t.Errorf("someone else reads a private collection: %d", code)
+		}
+		var list []apiCollection
+		if ts.getAs(t, "/api/collections?user=ann", tok, &list); len(list) != 0 {
+			t.Errorf("someone else lists private collections: %+v", list)
+		}
+	}
+	if code, _, _ := ts.call(t, "POST", "/api/collections/"+slug+"/items", bob, `{"ids": ["2405.15682"]}`); code != 404 {
+		t.Errorf("bob adds to ann's collection: %d", code)
+	}
+	if code, body, _ := ts.call(t, "PATCH", "/api/collections/"+slug, ann, `{"private": false, "order": "recent", "name": "Diffusion"}`); code != 200 || body["private"] != false || body["slug"] != slug {
+		t.Fatalf("patch: %d %v", code, body)
+	}
+	var pub apiCollection
+	if code := ts.getAs(t, "/api/collections/"+slug+"?user=ann", "", &pub); code != 200 || pub.Name != "Diffusion" || pub.Feeds != nil {
+		t.Errorf("public collection for a visitor: %d %+v", code, pub)
+	}
+	if pub.Items[0].Paper.ID != "2405.15032" {
+		t.Errorf("recent order starts with %s", pub.Items[0].Paper.ID)
+	}
+	if code, _, _ := ts.call(t, "DELETE", "/api/collections/"+slug+"/items/2405.15738", ann, ""); code != 204 {
+		t.Errorf("remove: %d", code)
+	}
+	if code, _, _ := ts.call(t, "DELETE", "/api/collections/"+slug+"/items/2405.15738", ann, ""); code != 404 {
+		t.Errorf("remove again: %d", code)
+	}
+	for _, bad := range []string{`{"ids": ["not-an-id"]}`, `{"ids": []}`, `{"ids": "2405.15738"}`, `not json`} {
+		if code, body, _ := ts.call(t, "POST", "/api/collections/"+slug+"/items", ann, bad); code != 400 || body["error"] == "" {
+			t.Errorf("bad body %s: %d %v", bad, code, body)
+		}
+	}
+	if code, _, _ := ts.call(t, "POST", "/api/collections", ann, `{"description": "no name"}`); code != 400 {
+		t.Errorf("nameless collection: %d", code)
+	}
+	if code, _, _ := ts.call(t, "PUT", "/api/papers/2405.15574/read", ann, ""); code != 200 {
+		t.Errorf("mark read: %d", code)
+	}
+	if code, _, _ := ts.call(t, "PUT", "/api/papers/2405.15574/note", ann, `{"note": "Check **Table 2**"}`); code != 200 {
+		t.Errorf("note: %d", code)
+	}
+	var mine []apiCollection
+	ts.getAs(t, "/api/collections", ann, &mine)
+	if len(mine) != 2 || mine[0].Slug != "reading-list" || mine[0].Name != "Reading list" {
+		t.Errorf("ann's collections: %+v", mine)
+	}
+	if code, _, _ := ts.call(t, "DELETE", "/api/collections/reading-list", ann, ""); code != 403 {
+		t.Errorf("delete the Reading list: %d", code)
+	}
+	if code, _, _ := ts.call(t, "DELETE", "/api/collections/"+slug, ann, ""); code != 204 {
+		t.Errorf("delete: %d", code)
+	}
+	if code := ts.getAs(t, "/api/collections/"+slug, ann, nil); code != 404 {
+		t.Errorf("deleted collection: %d", code)
+	}
+}
