@@ -40,6 +40,9 @@ type ListQuery struct {
 	Window       string // trending: day, week (default) or month
 	Page         int    // 0-based
 	Limit        int
+	// UnreadBy and UnsavedBy leave out the papers that user marked read or
+	// saved ("hide read").
+	UnreadBy, UnsavedBy string
 }
 
 // List returns one page of papers, and whether a further page exists.
@@ -48,7 +51,7 @@ func (s *Papers) List(ctx context.Context, q ListQuery) ([]*model.Paper, bool, e
 		return s.trending(ctx, q)
 	}
 	f := store.PaperFilter{OnDaily: true, Submitter: q.Submitter, Organization: q.Organization,
-		Sort: store.SortSubmitted, Offset: q.Page * q.Limit, Limit: q.Limit + 1}
+		Sort: store.SortSubmitted, Offset: q.Page * q.Limit, Limit: q.Limit + 1, UnreadBy: q.UnreadBy, UnsavedBy: q.UnsavedBy}
 	if q.Period != nil {
 		f.From, f.To = q.Period.Start, q.Period.End
 		f.Sort = store.SortUpvotes // a day, week or month is ranked by upvotes
@@ -113,7 +116,7 @@ func (s *Papers) trending(ctx context.Context, q ListQuery) ([]*model.Paper, boo
 	}
 	start := ref.Add(-window)
 	ps, err := s.Store.FindPapers(ctx, store.PaperFilter{From: model.DateOf(start), To: model.DateOf(ref).AddDays(1),
-		Submitter: q.Submitter, Organization: q.Organization, Sort: store.SortUpvotes})
+		Submitter: q.Submitter, Organization: q.Organization, Sort: store.SortUpvotes, UnreadBy: q.UnreadBy, UnsavedBy: q.UnsavedBy})
 	if err != nil {
 		return nil, false, err
 	}

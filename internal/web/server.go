@@ -105,6 +105,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pages.Library = opts.Library
 	pages.Subs, pages.Digests, pages.OIDC, pages.Categories, pages.Home, pages.Sources = opts.Subscriptions, opts.Digests, opts.OIDC, opts.Categories, opts.Home, opts.Sources
 	cached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, true) }
 	uncached := func(pattern string, fn http.HandlerFunc) { s.handle(pattern, fn, false) }

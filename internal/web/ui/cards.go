@@ -3,6 +3,9 @@ package ui
 import (
 	"html/template"
 	"net/http"
+	"slices"
+
+	"github.com/quire/quire/internal/core"
 
 	"github.com/quire/quire/internal/latex"
 	"github.com/quire/quire/internal/model"
@@ -29,6 +32,10 @@ type cardView struct {
 	ProjectPage string
 	Voted       bool
 	Back        string // where the vote form returns to
+	// The viewer's own marks, for a logged-in viewer (Member).
+	Member bool
+	Saved  bool // in the viewer's Reading list
+	Read   bool
 }
 
 // cards prepares papers for a list; for a logged-in viewer it looks up in
@@ -36,13 +43,18 @@ type cardView struct {
 func (h *Handler) cards(r *http.Request, ps []*model.Paper) ([]cardView, error) {
 	out := make([]cardView, len(ps))
 	var voted map[string]bool
-	if a := auth.Account(r); a != nil && len(ps) > 0 {
+	var marks core.Marks
+	a := auth.Account(r)
+	if a != nil && len(ps) > 0 {
 		ids := make([]string, len(ps))
 		for i, p := range ps {
 			ids[i] = p.ID
 		}
 		var err error
 		if voted, err = h.Papers.Store.Voted(r.Context(), a.Name, ids); err != nil {
+			return nil, err
+		}
+		if marks, err = h.Library.Marks(r.Context(), a, ps); err != nil {
 			return nil, err
 		}
 	}
@@ -63,6 +75,9 @@ func (h *Handler) cards(r *http.Request, ps []*model.Paper) ([]cardView, error) 
 			ProjectPage: p.ProjectPage,
 			Voted:       voted[p.ID],
 			Back:        back,
+			Member:      a != nil,
+			Saved:       slices.Contains(marks.Saved[p.ID], model.ReadingListSlug),
+			Read:        marks.States[p.ID].Read,
 		}
 	}
 	return out, nil

@@ -161,6 +161,8 @@ type paperData struct {
 	CanLinks   bool
 	Moderator  bool
 	Similar    []*model.Paper
+	Cites      []citation
+	Marks      *paperMarks // the viewer's; nil for a visitor
 }
 
 func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error) {
@@ -193,7 +195,11 @@ func (h *Handler) paperView(r *http.Request, p *model.Paper) (*paperData, error)
 		}
 		d.Voted = voted[p.ID]
 		d.CanLinks = canLinks(a, p)
+		if d.Marks, err = h.paperMarks(r, a, p); err != nil {
+			return nil, err
+		}
 	}
+	d.Cites = citations(p)
 	return d, nil
 }
 

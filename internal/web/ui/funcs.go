@@ -30,7 +30,11 @@ func (h *Handler) funcs() template.FuncMap {
 		"commentCtx": func(c *commentView, p any) map[string]any {
 			return map[string]any{"C": c, "P": p}
 		},
-		"initials": initials,
+		"initials":      initials,
+		"collectionURL": collectionURL,
+		"orderLabel": func(o string) string {
+			return map[string]string{model.OrderAdded: "as added", model.OrderRecent: "recently added first", model.OrderPublished: "newest on arXiv first"}[o]
+		},
 		"repoName": func(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "github.com/") },
 	}
 }

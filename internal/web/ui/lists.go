@@ -2,10 +2,12 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/web/auth"
 )
 
 // ListPageSize is how many papers a list page shows; a day rarely has more.
@@ -23,6 +25,49 @@ type listData struct {
 	Trending   bool
 	Formula    string
 	Window     string
+	Hide       *hideView // the viewer's "hide read/saved" switches; nil for visitors
+}
+
+// hideView is the state of a list's "hide read" and "hide saved" links.
+type hideView struct {
+	Read, Saved         bool
+	ReadHref, SavedHref string // the list with that switch flipped
+}
+
+// hiding reads ?hide=read,saved for a logged-in viewer into q.
+func hiding(r *http.Request, q *core.ListQuery) *hideView {
+	a := auth.Account(r)
+	if a == nil {
+		return nil
+	}
+	v := &hideView{}
+	for _, h := range strings.Split(r.URL.Query().Get("hide"), ",") {
+		switch h {
+		case "read":
+			v.Read, q.UnreadBy = true, a.Name
+		case "saved":
+			v.Saved, q.UnsavedBy = true, a.Name
+		}
+	}
+	link := func(read, saved bool) string {
+		u := *r.URL
+		qs := u.Query()
+		var hide []string
+		if read {
+			hide = append(hide, "read")
+		}
+		if saved {
+			hide = append(hide, "saved")
+		}
+		qs.Del("hide")
+		if len(hide) > 0 {
+			qs.Set("hide", strings.Join(hide, ","))
+		}
+		u.RawQuery = qs.Encode()
+		return u.RequestURI()
+	}
+	v.ReadHref, v.SavedHref = link(!v.Read, v.Saved), link(v.Read, !v.Saved)
+	return v
 }
 
 type tab struct {
@@ -81,7 +126,9 @@ func (h *Handler) period(kind model.PeriodKind) http.HandlerFunc {
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, p model.Period) {
 	ctx := r.Context()
-	papers, _, err := h.Papers.List(ctx, core.ListQuery{Period: &p, Limit: ListPageSize})
+	q := core.ListQuery{Period: &p, Limit: ListPageSize}
+	hide := hiding(r, &q)
+	papers, _, err := h.Papers.List(ctx, q)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -91,7 +138,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, p model.Period) {
 		h.fail(w, r, err)
 		return
 	}
-	d := &listData{Period: p, Papers: cards, Tabs: tabs(p)}
+	d := &listData{Period: p, Papers: cards, Tabs: tabs(p), Hide: hide}
 	before, _, err := h.Papers.Store.DailyDays(ctx, p.Start)
 	if err != nil {
 		h.fail(w, r, err)
@@ -134,7 +181,9 @@ func (h *Handler) trending(w http.ResponseWriter, r *http.Request) {
 	if core.TrendingWindows[window] == 0 {
 		window = "week"
 	}
-	papers, _, err := h.Papers.List(r.Context(), core.ListQuery{Sort: core.SortTrending, Window: window, Limit: 50})
+	q := core.ListQuery{Sort: core.SortTrending, Window: window, Limit: 50}
+	hide := hiding(r, &q)
+	papers, _, err := h.Papers.List(r.Context(), q)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -145,7 +194,7 @@ func (h *Handler) trending(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, "list", page{Title: "Trending Papers", Nav: "trending", Feeds: dailyFeeds(),
-		Data: &listData{Papers: cards, Trending: true, Formula: core.TrendingFormula, Window: window,
+		Data: &listData{Papers: cards, Trending: true, Formula: core.TrendingFormula, Window: window, Hide: hide,
 			Tabs: []tab{{"Day", "/papers/trending?window=day", window == "day"}, {"Week", "/papers/trending?window=week", window == "week"},
 				{"Month", "/papers/trending?window=month", window == "month"}}}})
 }

@@ -13,9 +13,14 @@ import (
 )
 
 func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
-	p, err := h.Papers.Paper(r.Context(), r.PathValue("id"))
+	id, format := splitCite(r.PathValue("id"))
+	p, err := h.Papers.Paper(r.Context(), id)
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	if format != nil {
+		h.writeCitations(w, r, []*model.Paper{p}, format, p.ID)
 		return
 	}
 	d, err := h.paperView(r, p)
@@ -23,7 +28,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, "paper", page{Title: p.Title, Data: d})
+	h.render(w, r, "paper", page{Title: p.Title, Meta: highwire(p), Data: d})
 }
 
 // SearchLimit is how many results the search page shows.

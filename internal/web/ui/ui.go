@@ -20,6 +20,7 @@ type Handler struct {
 	Papers    *core.Papers
 	Accounts  *core.Accounts
 	Community *core.Community
+	Library   *core.Library
 	Limiter   *auth.Limiter
 	Log       *slog.Logger
 	SiteName  string
@@ -59,6 +60,7 @@ func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc))
 	handle("GET /status", h.status) // fresh on every load: it reports the clock
 	h.communityRoutes(handle)
 	h.emailRoutes(handle)
+	h.libraryRoutes(handle)
 }
 
 // Routes registers the pages.
@@ -86,7 +88,8 @@ type page struct {
 	Title  string
 	Query  string
 	Feeds  []feedLink
-	Nav    string // which nav entry is current
+	Meta   []metaTag // <meta name content> in the head (Highwire citation tags)
+	Nav    string    // which nav entry is current
 	Data   any
 	Status int
 }

@@ -28,3 +28,40 @@ document.addEventListener("submit", async (e) => {
     form.submit();
   }
 });
+
+// Save and "mark read" on cards without a reload: the same forms, posted
+// to the JSON API; the plain form post is the fallback.
+document.addEventListener("submit", async (e) => {
+  const form = e.target.closest("form.mark");
+  if (!form || !window.fetch) return;
+  e.preventDefault();
+  const on = form.elements.on.value !== "0";
+  const id = encodeURIComponent(form.dataset.paper);
+  const save = form.dataset.kind === "save";
+  const url = save ? (on ? "/api/collections/reading-list/items" : `/api/collections/reading-list/items/${id}`) : `/api/papers/${id}/read`;
+  const method = save ? (on ? "POST" : "DELETE") : (on ? "PUT" : "DELETE");
+  try {
+    const res = await fetch(url, { method, credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: save && on ? JSON.stringify({ ids: [form.dataset.paper] }) : undefined });
+    if (res.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); return; }
+    if (!res.ok) throw new Error(res.status);
+    const button = form.querySelector("button");
+    form.elements.on.value = on ? "0" : "1";
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = save ? (on ? "Saved" : "Save") : (on ? "Read" : "Mark read");
+    if (!save) form.closest(".card")?.classList.toggle("read", on);
+  } catch (err) {
+    form.submit();
+  }
+});
+
+// "copy" buttons copy the text of the element they name.
+document.addEventListener("click", async (e) => {
+  const b = e.target.closest("button.copy");
+  if (!b || !navigator.clipboard) return;
+  const el = document.getElementById(b.dataset.copy);
+  if (!el) return;
+  await navigator.clipboard.writeText(el.textContent);
+  b.textContent = "copied";
+});
