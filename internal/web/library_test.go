@@ -135,3 +135,69 @@ func TestAPICollections(t *testing.T) {
 		t.Errorf("deleted collection: %d", code)
 	}
 }
+
+// getRaw fetches path with an optional token; it returns status, content
+// type and body.
+func (ts *testServer) getRaw(t *testing.T, path, token string) (int, string, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("Content-Type"), string(b)
+}
+
+// A private collection is invisible to others on every path: its page,
+// its exports and, without the secret, its feed; its owner exports it in
+// its order by token. Papers have their citations at .bib, .ris, .csl.json.
+func TestCollectionPagesAndExports(t *testing.T) {
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
+	ann, bob := ts.member(t, "ann", ""), ts.member(t, "bob", "")
+	_, body, _ := ts.call(t, "POST", "/api/collections", ann, `{"name": "Secret shelf"}`)
+	slug := body["slug"].(string)
+	ts.call(t, "POST", "/api/collections/"+slug+"/items", ann, `{"ids": ["2405.15071", "2405.15738"]}`)
+	var c apiCollection
+	ts.getAs(t, "/api/collections/"+slug, ann, &c)
+	page := "/u/ann/c/" + slug
+	for _, path := range []string{page, page + ".bib", page + ".ris", page + ".csl.json"} {
+		for _, tok := range []string{"", bob} {
+			if code, _, _ := ts.getRaw(t, path, tok); code != 404 {
+				t.Errorf("%s for someone else: %d", path, code)
+			}
+		}
+	}
+	code, ctype, bib := ts.getRaw(t, page+".bib", ann)
+	if code != 200 || !strings.HasPrefix(ctype, "application/x-bibtex") {
+		t.Fatalf("owner's export: %d %s", code, ctype)
+	}
+	if i, j := strings.Index(bib, "eprint={2405.15071}"), strings.Index(bib, "eprint={2405.15738}"); i < 0 || j < i {
+		t.Errorf("BibTeX export out of the collection's order:\n%s", bib)
+	}
+	if code, _, html := ts.getRaw(t, page, ann); code != 200 || !strings.Contains(html, "Secret shelf") || !strings.Contains(html, c.Feeds.RSS) {
+		t.Errorf("owner's page: %d", code)
+	}
+	code, ctype, rss := ts.getRaw(t, c.Feeds.RSS, "")
+	if code != 200 || !strings.Contains(ctype, "rss") || !strings.Contains(rss, "2405.15738") {
+		t.Errorf("secret feed: %d %s", code, ctype)
+	}
+	ts.call(t, "PATCH", "/api/collections/"+slug, ann, `{"newFeedSecret": true}`)
+	if code, _, _ := ts.getRaw(t, c.Feeds.RSS, ""); code != 404 {
+		t.Errorf("revoked feed URL: %d", code)
+	}
+	for suffix, want := range map[string]string{".bib": "application/x-bibtex", ".ris": "application/x-research-info-systems",
+		".csl.json": "application/vnd.citationstyles.csl+json"} {
+		code, ctype, body := ts.getRaw(t, "/papers/2405.15738"+suffix, "")
+		if code != 200 || !strings.HasPrefix(ctype, want) || !strings.Contains(body, "2405.15738") {
+			t.Errorf("/papers/2405.15738%s: %d %s", suffix, code, ctype)
+		}
+	}
+	if code, _, _ := ts.getRaw(t, "/papers/9999.99999.bib", ""); code != 404 {
+		t.Errorf("citation of an unknown paper: %d", code)
+	}
+}

@@ -116,7 +116,7 @@ func New(opts Options) (*Server, error) {
 	apis.Routes(cached)
 	apis.WriteRoutes(uncached)
 	apis.LibraryRoutes(uncached)
-	(&feed.Handler{Papers: opts.Papers, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL, Categories: opts.Categories}).Routes(cached)
+	(&feed.Handler{Papers: opts.Papers, Library: opts.Library, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL, Categories: opts.Categories}).Routes(cached)
 	s.handle("GET /healthz", s.healthz, false)
 	s.handle("GET /readyz", s.readyz, false)
 	s.mux.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))

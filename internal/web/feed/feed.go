@@ -21,6 +21,7 @@ import (
 // Handler serves /feed/daily.* and /feed/search.*.
 type Handler struct {
 	Papers   *core.Papers
+	Library  *core.Library
 	Log      *slog.Logger
 	SiteName string
 	// BaseURL makes links absolute; when empty the request's host is used.
@@ -46,7 +47,8 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 		handle("GET /feed/search."+ext, h.search(ext))
 		handle("GET /feed/new."+ext, h.newPapers(ext))
 	}
-	handle("GET /feed/saved/{file}", h.saved) // {secret}.{ext}
+	handle("GET /feed/saved/{file}", h.saved)  // {secret}.{ext}
+	handle("GET /feed/c/{file}", h.collection) // {secret}.{ext}
 }
 
 func (h *Handler) daily(ext string) http.HandlerFunc {
@@ -137,6 +139,40 @@ func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
 		Link: &feeds.Link{Href: base + "/papers?q=" + urlQuery(s.Query)}, Description: "Papers matching " + s.Query,
 		Id: base + "/feed/saved/" + secret + "." + ext}
 	w.Header().Set("X-Robots-Tag", "noindex")
+	h.write(w, r, ext, f, papers, base)
+}
+
+// collection serves /feed/c/{secret}.{rss,atom,json}: a collection's
+// latest additions, for whoever holds its secret URL (the owner's page
+// shows it; a new secret revokes the old URL).
+func (h *Handler) collection(w http.ResponseWriter, r *http.Request) {
+	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if _, ok := Formats[ext]; !ok || secret == "" {
+		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+		return
+	}
+	c, err := h.Library.CollectionByFeed(r.Context(), secret)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	latest := *c
+	latest.Order = model.OrderRecent
+	its, err := h.Library.Items(r.Context(), &latest, 0, DailyItems)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	papers := make([]*model.Paper, len(its))
+	for i, it := range its {
+		papers[i] = it.Paper
+	}
+	base := h.base(r)
+	f := &feeds.Feed{Title: h.SiteName + ": " + c.Name, Link: &feeds.Link{Href: base + "/u/" + urlPath(c.Owner) + "/c/" + urlPath(c.Slug)},
+		Description: "Papers " + c.Owner + " adds to " + c.Name, Id: base + "/feed/c/" + secret + "." + ext}
+	if c.Private {
+		w.Header().Set("X-Robots-Tag", "noindex")
+	}
 	h.write(w, r, ext, f, papers, base)
 }
 

@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// waitJS polls check (a page condition) until it holds, for at most 5 s.
+func waitJS(t *testing.T, check func() bool, what string) {
+	t.Helper()
+	for range 100 {
+		if check() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: not reached", what)
+}
+
+// A reader's library in the browser: save from a card and mark it read
+// without a reload, hide read papers, write a private note, find it in the
+// Reading list and export that as BibTeX.
+func TestLibraryInTheBrowser(t *testing.T) {
+	ctx, m := browserMain(t)
+	base := m.URL()
+	signupForm(t, ctx, base, "ann")
+	do(t, ctx, chromedp.Navigate(base+"/"))
+	id := eval[string](t, ctx, `document.querySelector("article.card").id.slice(2)`)
+	card := `document.getElementById("p-` + id + `")`
+	do(t, ctx, chromedp.Click(chromedp.CSS(`[id="p-`+id+`"] form.save button`)))
+	waitJS(t, func() bool {
+		return eval[string](t, ctx, card+`.querySelector("form.save button").textContent`) == "Saved"
+	}, "the card's Save button says Saved")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`[id="p-`+id+`"] form.read button`)))
+	waitJS(t, func() bool { return eval[bool](t, ctx, card+`.classList.contains("read")`) }, "the card shows read")
+	do(t, ctx, chromedp.Reload())
+	if got := eval[string](t, ctx, card+`.querySelector("form.save button").getAttribute("aria-pressed")`); got != "true" {
+		t.Errorf("after a reload the card is not saved: %q", got)
+	}
+	screenshot(t, ctx, "library-card")
+
+	clickAndWait(t, ctx, "#hide-read")
+	if eval[bool](t, ctx, card+` !== null`) {
+		t.Errorf("%s still listed with read papers hidden", id)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("article.card").length`); n == 0 {
+		t.Error("hiding one read paper emptied the list")
+	}
+
+	do(t, ctx, chromedp.Navigate(base+"/papers/"+id))
+	authors := eval[int](t, ctx, `document.querySelectorAll(".authorlist li").length`)
+	if tags := eval[int](t, ctx, `document.querySelectorAll('meta[name="citation_author"]').length`); tags != authors || tags == 0 {
+		t.Errorf("%d citation_author tags for %d authors", tags, authors)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(".note-box summary")), chromedp.SendKeys(chromedp.ID("note"), "Check **Table 2** <script>alert(1)</script>"))
+	clickAndWait(t, ctx, "#save-note")
+	if got := eval[string](t, ctx, `document.getElementById("note-html").innerHTML`); !strings.Contains(got, "<strong>Table 2</strong>") || strings.Contains(got, "<script") {
+		t.Errorf("the note renders as %q", got)
+	}
+	if got := eval[string](t, ctx, `document.getElementById("mark-read").textContent`); !strings.Contains(got, "Read") {
+		t.Errorf("the paper page's read button says %q", got)
+	}
+
+	do(t, ctx, chromedp.Navigate(base+"/library"))
+	if got := eval[string](t, ctx, `document.querySelector(".collections li").textContent`); !strings.Contains(got, "Reading list") || !strings.Contains(got, "1 paper") {
+		t.Errorf("library lists %q", got)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/u/ann/c/reading-list"))
+	if eval[bool](t, ctx, card+` === null`) {
+		t.Fatal("the saved paper is not in the Reading list")
+	}
+	bib := eval[string](t, ctx, `(() => { const x = new XMLHttpRequest(); x.open("GET", document.getElementById("export-bib").href, false); x.send(); return x.responseText; })()`)
+	if !strings.HasPrefix(bib, "@misc{") || !strings.Contains(bib, "eprint={"+id+"}") {
+		t.Errorf("BibTeX export: %q", bib)
+	}
+	screenshot(t, ctx, "library-collection")
+}
