@@ -128,3 +128,20 @@ func TestParseArxivRef(t *testing.T) {
 		}
 	}
 }
+
+// Whatever is pasted, ParseArxivRef does not panic, and what it returns is
+// a canonical id.
+func FuzzParseArxivRef(f *testing.F) {
+	for _, s := range []string{"2608.05987", "https://arxiv.org/abs/hep-th/9901001v2", "10.48550/arXiv.1611.07308", "arXiv: 2107.05407 [cs]", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := ParseArxivRef(s)
+		if err != nil {
+			return
+		}
+		if again, err := NormalizeArxivID(id); err != nil || again != id {
+			t.Fatalf("ParseArxivRef(%q) = %q, not canonical (%q, %v)", s, id, again, err)
+		}
+	})
+}
