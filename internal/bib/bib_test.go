@@ -167,3 +167,15 @@ func TestHugeLine(t *testing.T) {
 		t.Errorf("8 MB value: %v", err)
 	}
 }
+
+func TestTitleKey(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"{Schr{\\\"o}dinger's} {C}at: A {\\em Study}", "Schrödinger’s Cat — a study"},
+		{"$\\pi_0$: A Vision-Language-Action Flow Model", "π0: a vision language action flow model"},
+		{"Stra{\\ss}e und {\\O}re", "Straße und Øre"},
+	} {
+		if a, b := bib.TitleKey(pair[0]), bib.TitleKey(pair[1]); a != b {
+			t.Errorf("TitleKey(%q) = %q, TitleKey(%q) = %q", pair[0], a, pair[1], b)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now, PromoteOnUpvote: m.Config.Promote, Fetch: fetch}
-	library := &core.Library{Store: db, Now: time.Now, Fetch: fetch}
+	library := &core.Library{Store: db, Now: time.Now, Fetch: fetch, Titles: papers}
 	m.Jobs = scheduler.New(m.Log)
 	// Harvests, syncs and digests run once across replicas, claimed
 	// through leases in the database.
@@ -104,6 +104,9 @@ func (m *Main) Run(ctx context.Context) error {
 		for _, j := range m.hfJobs() {
 			m.Jobs.Add(j)
 		}
+	}
+	if m.Config.Jobs {
+		m.Jobs.Add(importFetchJob(library, fetcher))
 	}
 	subs, sender, err := emailParts(ctx, m.Config, db, papers, m.Log)
 	if err != nil {
@@ -283,6 +286,28 @@ const DigestHour = 6
 
 // digestJob sends the digests due each morning: daily ones Monday to
 // Friday, weekly ones on Mondays.
+// ImportFetchBatch is how many ids one run of the import fetch job asks
+// arXiv for: one query API request (the client keeps arXiv's pace).
+const ImportFetchBatch = 100
+
+// importFetchJob brings from arXiv the papers that imports into
+// collections wait for, every minute, once across replicas.
+func importFetchJob(library *core.Library, fetcher *ingest.Fetcher) scheduler.Job {
+	return scheduler.Job{Name: "import-fetch", Shared: true, Retries: 2, RetryDelay: time.Minute,
+		Next: func(now time.Time) time.Time { return now.Truncate(time.Minute).Add(time.Minute) },
+		Run: func(ctx context.Context) error {
+			for {
+				n, err := library.FetchPending(ctx, func(ctx context.Context, ids []string) error {
+					_, err := fetcher.Fetch(ctx, ids)
+					return err
+				}, ImportFetchBatch)
+				if err != nil || n == 0 {
+					return err
+				}
+			}
+		}}
+}
+
 func digestJob(sender *digest.Sender) scheduler.Job {
 	return scheduler.Job{Name: "digest", Retries: 3, RetryDelay: 10 * time.Minute, Shared: true,
 		Next: func(now time.Time) time.Time {

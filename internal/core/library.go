@@ -20,7 +20,9 @@ type Library struct {
 	Store store.Store
 	// Fetch brings a paper that is not stored yet from arXiv.
 	Fetch func(ctx context.Context, id string) error
-	Now   func() time.Time
+	// Titles finds stored papers by title for imports (nil: no title match).
+	Titles TitleFinder
+	Now    func() time.Time
 }
 
 // Limits of what one reader can keep, so that a visitor cannot grow the

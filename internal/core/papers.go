@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quire/quire/internal/bib"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
@@ -349,4 +350,28 @@ func (s *Papers) Similar(ctx context.Context, rawID string, limit int) ([]*model
 		}
 	}
 	return out, nil
+}
+
+// ByTitle returns the id of the stored paper whose title, normalised
+// (TeX, accents, case and punctuation aside), is title's; ENOTFOUND when
+// none is. The search index finds the candidates.
+func (s *Papers) ByTitle(ctx context.Context, title string) (string, error) {
+	key := bib.TitleKey(title)
+	if len(key) < 8 { // "Introduction" would match too much
+		return "", model.Errorf(model.ENOTFOUND, "title too short to match")
+	}
+	q := key
+	if len(q) > MaxQueryLen { // cut at a word: the key is words and spaces
+		q = q[:max(strings.LastIndexByte(q[:MaxQueryLen], ' '), 0)]
+	}
+	ps, err := s.SearchPapers(ctx, q, 5)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range ps {
+		if bib.TitleKey(p.Title) == key {
+			return p.ID, nil
+		}
+	}
+	return "", model.Errorf(model.ENOTFOUND, "no stored paper has this title")
 }

@@ -41,6 +41,23 @@ type LibraryStore interface {
 	// hold it.
 	SavedIn(ctx context.Context, owner string, paperIDs []string) (map[string][]string, error)
 
+	// ImportItems appends papers in the given order in one transaction:
+	// stored ones as items, pending ones (arXiv ids not stored yet) as
+	// places kept for the fetch job. It returns how many items were new.
+	ImportItems(ctx context.Context, collectionID int64, items []ImportItem, at time.Time) (int, error)
+	// PendingPapers returns up to limit arXiv ids that imports wait for,
+	// oldest first.
+	PendingPapers(ctx context.Context, limit int) ([]string, error)
+	// ResolvePending moves the pending places of the papers that are now
+	// stored into their collections, at their kept positions; the others
+	// of ids count a failed try, and are dropped after maxTries.
+	ResolvePending(ctx context.Context, ids []string, maxTries int) (resolved int, err error)
+	// CollectionPending counts the papers a collection waits for.
+	CollectionPending(ctx context.Context, collectionID int64) (int, error)
+	// PaperIDsByDOI returns the stored papers with these DOIs (lower case),
+	// by DOI.
+	PaperIDsByDOI(ctx context.Context, dois []string) (map[string]string, error)
+
 	// MarkRead sets or clears user's read mark on a paper.
 	MarkRead(ctx context.Context, user, paperID string, read bool, at time.Time) error
 	// SetNote sets user's private note on a paper ("" removes it).
@@ -48,4 +65,10 @@ type LibraryStore interface {
 	// PaperStates returns user's states of the papers that have one; all
 	// of them when paperIDs is nil.
 	PaperStates(ctx context.Context, user string, paperIDs []string) (map[string]model.PaperState, error)
+}
+
+// ImportItem is one paper of an import: stored, or pending its fetch.
+type ImportItem struct {
+	PaperID string
+	Pending bool
 }

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -199,5 +201,52 @@ func TestCollectionPagesAndExports(t *testing.T) {
 	}
 	if code, _, _ := ts.getRaw(t, "/papers/9999.99999.bib", ""); code != 404 {
 		t.Errorf("citation of an unknown paper: %d", code)
+	}
+}
+
+// Import through the API (the file as the body) and through the
+// collection page's upload form (multipart); a broken file is a 400 that
+// names its line.
+func TestImportRoutes(t *testing.T) {
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
+	ann := ts.member(t, "ann", "")
+	ts.call(t, "POST", "/api/collections", ann, `{"name": "In"}`)
+	code, body, _ := ts.call(t, "POST", "/api/collections/in/import", ann, "@misc{a, eprint={2405.15071}}\n@misc{b, url={https://arxiv.org/abs/2405.15738}}\n")
+	if code != 200 || body["added"] != 2.0 || body["format"] != "bibtex" {
+		t.Errorf("API import: %d %v", code, body)
+	}
+	code, body, _ = ts.call(t, "POST", "/api/collections/in/import?format=ris", ann, "TY  - JOUR\nTI  - x\n")
+	if code != 400 || !strings.Contains(body["error"].(string), "line 1") {
+		t.Errorf("broken RIS: %d %v", code, body)
+	}
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, _ := mw.CreateFormFile("file", "list.txt")
+	fw.Write([]byte("2405.15574\n"))
+	mw.WriteField("format", "ids")
+	mw.Close()
+	req, _ := http.NewRequest("POST", ts.URL+"/u/ann/c/in/import", &form)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+ann)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), "1 paper added") {
+		t.Errorf("upload form: %d\n%.500s", res.StatusCode, page)
+	}
+	var c apiCollection
+	ts.getAs(t, "/api/collections/in", ann, &c)
+	if c.Count != 3 {
+		t.Errorf("%d papers after both imports", c.Count)
+	}
+	// Multipart stays refused everywhere else.
+	req, _ = http.NewRequest("POST", ts.URL+"/papers/2405.15574/note", strings.NewReader("--x--"))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	req.Header.Set("Authorization", "Bearer "+ann)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("multipart elsewhere: %v %v", res.StatusCode, err)
 	}
 }

@@ -217,14 +217,18 @@ const MaxBody = 64 << 10
 
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody {
-			http.Error(w, fmt.Sprintf("request body too large (at most %d KB)", MaxBody>>10), http.StatusRequestEntityTooLarge)
+		limit, upload := int64(MaxBody), isImport(r)
+		if upload {
+			limit = core.MaxImportBytes
+		}
+		if r.ContentLength > limit {
+			http.Error(w, fmt.Sprintf("request body too large (at most %d KB)", limit>>10), http.StatusRequestEntityTooLarge)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") && !upload {
 			http.Error(w, "multipart bodies are not accepted; send application/x-www-form-urlencoded or JSON", http.StatusUnsupportedMediaType)
 			return
 		}
@@ -233,6 +237,15 @@ func limitBody(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isImport tells the routes that take a bibliography file: a bigger body
+// (read by the handler, after it checks the login), multipart from the
+// collection page's upload form.
+func isImport(r *http.Request) bool {
+	p := r.URL.Path
+	return r.Method == http.MethodPost && strings.HasSuffix(p, "/import") &&
+		(strings.HasPrefix(p, "/api/collections/") || strings.HasPrefix(p, "/u/"))
 }
 
 var hstsValue = []string{"max-age=63072000"}

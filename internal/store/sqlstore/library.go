@@ -105,16 +105,11 @@ func (db *DB) AddItems(ctx context.Context, collectionID int64, items []model.Co
 	added := 0
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		added = 0
-		var end int64
-		err := tx.QueryRowContext(ctx, `UPDATE collections SET next_item = next_item + $2, updated_at = $3 WHERE id = $1 RETURNING next_item`,
-			collectionID, len(items), at.UnixMilli()).Scan(&end)
-		if isNotFound(err) {
-			return model.Errorf(model.ENOTFOUND, "no such collection")
-		}
+		first, err := reserve(ctx, tx, collectionID, len(items), at)
 		if err != nil {
 			return err
 		}
-		pos := end - int64(len(items))
+		pos := first
 		for _, it := range items {
 			res, err := tx.ExecContext(ctx, `INSERT INTO collection_items (collection_id, paper_id, position, note, added_at)
 				SELECT $1, p.id, $3, $4, $5 FROM papers p WHERE p.id = $2
@@ -136,7 +131,7 @@ func (db *DB) AddItems(ctx context.Context, collectionID int64, items []model.Co
 		}
 		// Positions only grow: what is at or after this call's first one is new.
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM collection_items WHERE collection_id = $1 AND position >= $2`,
-			collectionID, end-int64(len(items))).Scan(&added)
+			collectionID, first).Scan(&added)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: add to collection %d: %w", collectionID, err)

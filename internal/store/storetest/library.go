@@ -225,3 +225,46 @@ func testCollectionRace(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// An import keeps the file's order even for papers fetched later: their
+// places wait in the pending list and are filled at their positions.
+func testImportPending(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ann")
+	p1, p3 := fixture("2503.00001", "2025-03-01", 0), fixture("2503.00003", "2025-03-01", 0)
+	p1.DOI = "10.1103/PhysRevD.76.013009"
+	mustUpsert(t, s, p1, p3)
+	p1.Versions = []model.Version{{Version: 1, Created: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}}
+	if _, err := s.UpsertArxiv(ctx(), []*model.Paper{p1}, store.Checkpoint{}); err != nil { // arXiv's metadata has the DOI
+		t.Fatal(err)
+	}
+	c := mustCollection(t, s, collection("ann", "imported"))
+	byDOI, err := s.PaperIDsByDOI(ctx(), []string{"10.1103/physrevd.76.013009", "10.1000/none"})
+	if err != nil || len(byDOI) != 1 || byDOI["10.1103/physrevd.76.013009"] != "2503.00001" {
+		t.Errorf("by DOI: %v %v", byDOI, err)
+	}
+	n, err := s.ImportItems(ctx(), c.ID, []store.ImportItem{{PaperID: "2503.00001"}, {PaperID: "2503.00002", Pending: true},
+		{PaperID: "2503.00003"}, {PaperID: "2503.00404", Pending: true}}, time.Now())
+	if n != 2 || err != nil {
+		t.Fatalf("import: %d %v", n, err)
+	}
+	if pending, _ := s.CollectionPending(ctx(), c.ID); pending != 2 {
+		t.Errorf("%d pending, want 2", pending)
+	}
+	ids, _ := s.PendingPapers(ctx(), 10)
+	if !slices.Equal(ids, []string{"2503.00002", "2503.00404"}) {
+		t.Errorf("pending papers %v", ids)
+	}
+	mustUpsert(t, s, fixture("2503.00002", "2025-03-01", 0)) // the fetch brought one
+	if got, err := s.ResolvePending(ctx(), ids, 2); got != 1 || err != nil {
+		t.Errorf("resolved %d, %v", got, err)
+	}
+	if got := itemIDs(t, s, c); !slices.Equal(got, []string{"2503.00001", "2503.00002", "2503.00003"}) {
+		t.Errorf("items %v, want the file's order", got)
+	}
+	if _, err := s.ResolvePending(ctx(), []string{"2503.00404"}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.CollectionPending(ctx(), c.ID); pending != 0 {
+		t.Errorf("a paper arXiv does not have is still pending after the last try: %d", pending)
+	}
+}

@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Collections", testCollections},
 		{"PaperStates", testPaperStates},
 		{"CollectionRace", testCollectionRace},
+		{"ImportPending", testImportPending},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

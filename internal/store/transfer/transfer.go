@@ -48,6 +48,7 @@ var tables = []table{
 	{name: "saved_searches", key: []string{"id"}, unique: true},
 	{name: "collections", key: []string{"id"}, unique: true},
 	{name: "collection_items", key: []string{"collection_id", "paper_id"}, unique: true},
+	{name: "collection_pending", key: []string{"collection_id", "paper_id"}, unique: true},
 	{name: "paper_states", key: []string{"user_name", "paper_id"}, unique: true},
 	{name: "digest_sends", key: []string{"subscription_id", "period"}, unique: true},
 	// The change feed's id and the copy marker belong to one database.

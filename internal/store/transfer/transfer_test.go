@@ -92,6 +92,8 @@ func populate(t *testing.T, db *sqlstore.DB) {
 	must(db.CreateCollection(ctx, shelf))
 	_, err = db.AddItems(ctx, shelf.ID, []model.CollectionItem{{PaperID: ps[2].ID, Note: "read first"}, {PaperID: ps[0].ID}}, time.Now())
 	must(err)
+	_, err = db.ImportItems(ctx, shelf.ID, []store.ImportItem{{PaperID: "2612.09999", Pending: true}}, time.Now())
+	must(err)
 	must(db.MarkRead(ctx, "émilie", ps[0].ID, true, time.Now()))
 	must(db.SetNote(ctx, "émilie", ps[1].ID, "Proof in §3", time.Now()))
 	_, err = db.InstanceKey(ctx, "link-signing", "c2VjcmV0LWtleS1vZi10aGUtaW5zdGFuY2UtMzItYnl0ZXM=")

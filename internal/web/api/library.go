@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 
@@ -20,6 +21,7 @@ func (h *Handler) LibraryRoutes(handle func(pattern string, fn http.HandlerFunc)
 	handle("DELETE /api/collections/{slug}", h.deleteCollection)
 	handle("POST /api/collections/{slug}/items", h.addItems)
 	handle("DELETE /api/collections/{slug}/items/{id...}", h.removeItem)
+	handle("POST /api/collections/{slug}/import", h.importFile)
 	handle("PUT /api/papers/{id}/read", h.markRead(true))
 	handle("DELETE /api/papers/{id}/read", h.markRead(false))
 	handle("PUT /api/papers/{id}/note", h.setNote)
@@ -266,4 +268,24 @@ func (h *Handler) setNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	response.JSON(w, http.StatusOK, map[string]string{"note": body.Note})
+}
+
+// importFile takes a bibliography as the request body; ?format= names it
+// (bibtex, ris, csl or ids) when detection is not wanted.
+func (h *Handler) importFile(w http.ResponseWriter, r *http.Request) {
+	a := h.act(w, r, "library")
+	if a == nil {
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		h.fail(w, r, model.Errorf(model.EINVALID, "could not read the file: %v", err))
+		return
+	}
+	rep, err := h.Library.Import(r.Context(), a, r.PathValue("slug"), r.URL.Query().Get("format"), body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	response.JSON(w, http.StatusOK, rep)
 }

@@ -20,6 +20,7 @@ func (h *Handler) libraryRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /library", h.createCollection)
 	handle("GET /u/{name}/c/{slug}", h.collection)
 	handle("POST /u/{name}/c/{slug}/edit", h.post(h.editCollection, collectionPage))
+	handle("POST /u/{name}/c/{slug}/import", h.importFile)
 	handle("POST /u/{name}/c/{slug}/delete", h.post(h.deleteCollection, func(*http.Request) string { return "/library" }))
 }
 
@@ -123,6 +124,7 @@ type collectionData struct {
 	Notes    map[string]string // item notes by paper
 	Orders   []string
 	FeedBase string
+	Pending  int // papers an import waits for
 }
 
 // CollectionPage is how many items a collection page shows.
@@ -164,6 +166,12 @@ func (h *Handler) collection(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &collectionData{Collection: c, Mine: a != nil && a.Name == c.Owner, Cards: cards, Notes: notes,
 		Orders: []string{model.OrderAdded, model.OrderRecent, model.OrderPublished}}
+	if d.Mine {
+		if d.Pending, err = h.Library.Pending(r.Context(), c); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	p := page{Title: c.Name, Nav: "library", Data: d}
 	if !c.Private || d.Mine {
 		d.FeedBase = "/feed/c/" + c.FeedSecret
