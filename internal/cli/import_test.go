@@ -76,7 +76,9 @@ func TestImportFetchesFromArxiv(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("arXiv was not asked")
 	}
-	var c struct{ Items []struct{ Paper struct{ ID string } } }
+	var c struct {
+		Items []struct{ Paper struct{ ID string } }
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for len(c.Items) < 3 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
