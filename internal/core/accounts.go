@@ -184,3 +184,22 @@ func (a *Accounts) CreateToken(ctx context.Context, user, name string) (string, 
 	_, err = a.Store.CreateAPIToken(ctx, user, name, hash)
 	return token, err
 }
+
+// Delete deletes acct for good, confirmed by its password (an account that
+// signs in through OpenID Connect, and has none, confirms with its name).
+// Sessions, tokens, collections, notes, follows, saved searches and the
+// subscription go; votes are withdrawn; comments stay, as by a deleted
+// user; the name stays taken.
+func (a *Accounts) Delete(ctx context.Context, acct *model.Account, confirm string) error {
+	if err := requireMember(acct); err != nil && model.ErrorCode(err) == model.EUNAUTH {
+		return err
+	}
+	ok := CheckPassword(acct.PasswordHash, confirm)
+	if acct.PasswordHash == noPassword {
+		ok = confirm == acct.Name
+	}
+	if !ok {
+		return model.Errorf(model.EINVALID, "to delete the account, give its password")
+	}
+	return a.Store.DeleteAccount(ctx, acct.Name)
+}

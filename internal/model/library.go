@@ -93,3 +93,20 @@ var latinFold = func() map[rune]string {
 	}
 	return m
 }()
+
+// Follow kinds.
+const (
+	FollowOrg    = "org"    // an organization's papers
+	FollowUser   = "user"   // the papers a user claimed
+	FollowAuthor = "author" // papers with an author of this name
+)
+
+// Follow is something a reader follows.
+type Follow struct {
+	Kind      string    `json:"kind"`
+	Target    string    `json:"target"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Excluded are the papers left out of a followed author name (another
+	// person of that name).
+	Excluded []string `json:"excluded,omitempty"`
+}

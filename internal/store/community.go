@@ -129,3 +129,18 @@ type CurationStore interface {
 	LogModAction(ctx context.Context, a *model.ModAction) error
 	RecentModActions(ctx context.Context, limit int) ([]*model.ModAction, error)
 }
+
+// AccountData is what the account archive and the deletion of an account
+// need beyond the other stores.
+type AccountData interface {
+	// UserVotes returns the ids of the papers user upvoted, oldest vote first.
+	UserVotes(ctx context.Context, user string) ([]string, error)
+	// UserComments returns user's comments, oldest first.
+	UserComments(ctx context.Context, user string) ([]*model.Comment, error)
+	// DeleteAccount removes in one transaction the account's sessions,
+	// tokens, identities, collections, notes, follows, saved searches and
+	// subscription, withdraws its votes (the counts follow), and leaves a
+	// tombstone that keeps the name and shows its comments as by a
+	// deleted user. ENOTFOUND when there is no such account.
+	DeleteAccount(ctx context.Context, name string) error
+}

@@ -71,4 +71,24 @@ type LibraryStore interface {
 type ImportItem struct {
 	PaperID string
 	Pending bool
+	Note    string
+	AddedAt time.Time // zero: the import's time
+}
+
+// FollowStore keeps what readers follow.
+type FollowStore interface {
+	// Follow adds (or keeps) user's follow.
+	Follow(ctx context.Context, user, kind, target string, at time.Time) error
+	// Unfollow removes it; ENOTFOUND when there was none.
+	Unfollow(ctx context.Context, user, kind, target string) error
+	// Follows returns user's follows with, for author names, the papers
+	// left out.
+	Follows(ctx context.Context, user string) ([]model.Follow, error)
+	// ExcludeFromFollow leaves a paper out of a followed author name, or
+	// (excluded false) takes it back.
+	ExcludeFromFollow(ctx context.Context, user, author, paperID string, excluded bool) error
+	// PapersByAuthor returns papers first published since t whose author
+	// list holds name (any case; the caller checks the exact name), newest
+	// first, at most limit.
+	PapersByAuthor(ctx context.Context, name string, since time.Time, limit int) ([]*model.Paper, error)
 }

@@ -22,6 +22,8 @@ type Store interface {
 	EmailStore
 	ClusterStore
 	LibraryStore
+	AccountData
+	FollowStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)

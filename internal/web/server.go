@@ -116,6 +116,7 @@ func New(opts Options) (*Server, error) {
 	apis.Routes(cached)
 	apis.WriteRoutes(uncached)
 	apis.LibraryRoutes(uncached)
+	apis.AccountRoutes(uncached)
 	(&feed.Handler{Papers: opts.Papers, Library: opts.Library, Log: opts.Log, SiteName: opts.SiteName, BaseURL: opts.BaseURL, Categories: opts.Categories}).Routes(cached)
 	s.handle("GET /healthz", s.healthz, false)
 	s.handle("GET /readyz", s.readyz, false)
@@ -245,7 +246,7 @@ func limitBody(next http.Handler) http.Handler {
 func isImport(r *http.Request) bool {
 	p := r.URL.Path
 	return r.Method == http.MethodPost && strings.HasSuffix(p, "/import") &&
-		(strings.HasPrefix(p, "/api/collections/") || strings.HasPrefix(p, "/u/"))
+		(strings.HasPrefix(p, "/api/collections/") || strings.HasPrefix(p, "/u/") || p == "/api/import" || p == "/settings/import")
 }
 
 var hstsValue = []string{"max-age=63072000"}

@@ -38,7 +38,11 @@ func (db *DB) bumpComments(ctx context.Context, tx *sql.Tx, paperID string, delt
 	return nil
 }
 
-const commentColumns = `id, paper_id, user_name, COALESCE(parent_id, 0), body, created_at, edited_at, deleted_at, hidden_at, COALESCE(hidden_by, '')`
+// commentColumns give the author of a deleted account as "" (the comment
+// stays in its thread, shown as by a deleted user).
+const commentColumns = `id, paper_id,
+	CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.name = comments.user_name AND u.deleted_at IS NOT NULL) THEN '' ELSE user_name END,
+	COALESCE(parent_id, 0), body, created_at, edited_at, deleted_at, hidden_at, COALESCE(hidden_by, '')`
 
 func scanComment(scan func(...any) error) (*model.Comment, error) {
 	var c model.Comment

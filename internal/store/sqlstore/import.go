@@ -40,15 +40,17 @@ func (db *DB) ImportItems(ctx context.Context, collectionID int64, items []store
 			var stored, pending []string
 			var sargs, pargs []any
 			for i, it := range items[lo:min(lo+batch, len(items))] {
-				pos := first + int64(lo+i)
+				pos, added := first+int64(lo+i), at
+				if !it.AddedAt.IsZero() {
+					added = it.AddedAt
+				}
+				row := []any{collectionID, it.PaperID, pos, it.Note, added.UnixMilli()}
 				if it.Pending {
-					pargs = append(pargs, collectionID, it.PaperID, pos, at.UnixMilli())
-					n := len(pargs)
-					pending = append(pending, fmt.Sprintf("($%d,$%d,$%d,$%d)", n-3, n-2, n-1, n))
+					pargs = append(pargs, row...)
+					pending = append(pending, valuesRow(len(pargs), len(row)))
 				} else {
-					sargs = append(sargs, collectionID, it.PaperID, pos, at.UnixMilli())
-					n := len(sargs)
-					stored = append(stored, fmt.Sprintf("($%d,$%d,$%d,'',$%d)", n-3, n-2, n-1, n))
+					sargs = append(sargs, row...)
+					stored = append(stored, valuesRow(len(sargs), len(row)))
 				}
 			}
 			if len(stored) > 0 {
@@ -61,7 +63,7 @@ func (db *DB) ImportItems(ctx context.Context, collectionID int64, items []store
 				added += int(n)
 			}
 			if len(pending) > 0 {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO collection_pending (collection_id, paper_id, position, added_at) VALUES `+
+				if _, err := tx.ExecContext(ctx, `INSERT INTO collection_pending (collection_id, paper_id, position, note, added_at) VALUES `+
 					strings.Join(pending, ",")+` ON CONFLICT (collection_id, paper_id) DO NOTHING`, pargs...); err != nil {
 					return err
 				}
@@ -91,7 +93,7 @@ func (db *DB) ResolvePending(ctx context.Context, ids []string, maxTries int) (i
 		args := []any{}
 		in := placeholders(&args, ids)
 		res, err := tx.ExecContext(ctx, `INSERT INTO collection_items (collection_id, paper_id, position, note, added_at)
-			SELECT c.collection_id, c.paper_id, c.position, '', c.added_at FROM collection_pending c JOIN papers p ON p.id = c.paper_id
+			SELECT c.collection_id, c.paper_id, c.position, c.note, c.added_at FROM collection_pending c JOIN papers p ON p.id = c.paper_id
 			WHERE c.paper_id IN (`+in+`) ON CONFLICT (collection_id, paper_id) DO NOTHING`, args...)
 		if err != nil {
 			return err
@@ -147,4 +149,13 @@ func (db *DB) PaperIDsByDOI(ctx context.Context, dois []string) (map[string]stri
 		}
 	}
 	return out, nil
+}
+
+// valuesRow is the placeholder row "($n-k+1,…,$n)" of the last k arguments.
+func valuesRow(n, k int) string {
+	ph := make([]string, k)
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", n-k+1+i)
+	}
+	return "(" + strings.Join(ph, ",") + ")"
 }

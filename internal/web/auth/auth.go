@@ -24,7 +24,7 @@ type identity struct {
 
 // Account returns the logged-in account of the request, or nil.
 func Account(r *http.Request) *model.Account {
-	if id, ok := r.Context().Value(ctxKey{}).(*identity); ok {
+	if id, ok := r.Context().Value(ctxKey{}).(*identity); ok && id != nil {
 		return id.account
 	}
 	return nil
@@ -34,7 +34,7 @@ func Account(r *http.Request) *model.Account {
 // session (cookie), not from an API token.
 func BySession(r *http.Request) bool {
 	id, ok := r.Context().Value(ctxKey{}).(*identity)
-	return ok && id.account != nil && id.cookie
+	return ok && id != nil && id.account != nil && id.cookie
 }
 
 // HasSessionCookie reports whether the request carries a session cookie, in
@@ -83,4 +83,10 @@ func SessionToken(r *http.Request) string {
 		return c.Value
 	}
 	return ""
+}
+
+// WithoutAccount returns ctx with no logged-in account, for the page that
+// follows a logout or an account's deletion.
+func WithoutAccount(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ctxKey{}, (*identity)(nil))
 }

@@ -61,6 +61,8 @@ func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc))
 	h.communityRoutes(handle)
 	h.emailRoutes(handle)
 	h.libraryRoutes(handle)
+	h.accountDataRoutes(handle)
+	h.followRoutes(handle)
 }
 
 // Routes registers the pages.
