@@ -268,3 +268,91 @@ func testImportPending(t *testing.T, s store.Store) {
 		t.Errorf("a paper arXiv does not have is still pending after the last try: %d", pending)
 	}
 }
+
+// Follows with exclusions; papers by an author name in a window.
+func testFollows(t *testing.T, s store.Store) {
+	mustAccount(t, s, "ann")
+	p := fixture("2504.00001", "2025-04-01", 0)
+	p.PublishedAt = time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	old := fixture("2404.00001", "2024-04-01", 0)
+	old.PublishedAt = time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	mustUpsert(t, s, p, old)
+	at := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range [][2]string{{model.FollowAuthor, "Ada Lovelace"}, {model.FollowOrg, "acme"}, {model.FollowAuthor, "Ada Lovelace"}} {
+		if err := s.Follow(ctx(), "ann", f[0], f[1], at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.ExcludeFromFollow(ctx(), "ann", "Ada Lovelace", "2504.00001", true); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.Follows(ctx(), "ann")
+	if err != nil || len(fs) != 2 || fs[0].Kind != model.FollowAuthor || !slices.Equal(fs[0].Excluded, []string{"2504.00001"}) {
+		t.Errorf("follows %+v, %v", fs, err)
+	}
+	if err := s.Unfollow(ctx(), "ann", model.FollowOrg, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Unfollow(ctx(), "ann", model.FollowOrg, "acme"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("second unfollow: %v", err)
+	}
+	got, err := s.PapersByAuthor(ctx(), "ada LOVELACE", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), 10)
+	if err != nil || len(got) != 1 || got[0].ID != "2504.00001" {
+		t.Errorf("papers by author since 2025: %d %v", len(got), err)
+	}
+}
+
+// Deleting an account: its data goes in one transaction, its votes are
+// withdrawn from the counts, its comments stay with no author name, its
+// name stays taken.
+func testDeleteAccount(t *testing.T, s store.Store) {
+	mustAccount(t, s, "cy")
+	mustUpsert(t, s, fixture("2505.00001", "2025-05-01", 4))
+	if _, err := s.Vote(ctx(), "cy", "2505.00001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateComment(ctx(), &model.Comment{PaperID: "2505.00001", User: "cy", Body: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx(), "sess", "cy", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	c := mustCollection(t, s, collection("cy", "mine"))
+	if _, err := s.AddItems(ctx(), c.ID, items("2505.00001"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Follow(ctx(), "cy", model.FollowAuthor, "X", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if votes, _ := s.UserVotes(ctx(), "cy"); !slices.Equal(votes, []string{"2505.00001"}) {
+		t.Errorf("votes %v", votes)
+	}
+	if cs, _ := s.UserComments(ctx(), "cy"); len(cs) != 1 {
+		t.Errorf("comments %d", len(cs))
+	}
+	if err := s.DeleteAccount(ctx(), "CY"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteAccount(ctx(), "cy"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("second deletion: %v", err)
+	}
+	p, _ := s.FindPaperByID(ctx(), "2505.00001")
+	if p.Upvotes != 4 {
+		t.Errorf("upvotes %d after deletion, want 4", p.Upvotes)
+	}
+	if cs, _ := s.FindComments(ctx(), "2505.00001"); len(cs) != 1 || cs[0].User != "" || cs[0].Body != "hello" {
+		t.Errorf("comments after deletion %+v", cs)
+	}
+	if _, err := s.FindSession(ctx(), "sess"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("session: %v", err)
+	}
+	if _, err := s.FindCollection(ctx(), "cy", "mine"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("collection: %v", err)
+	}
+	if fs, _ := s.Follows(ctx(), "cy"); len(fs) != 0 {
+		t.Errorf("follows %v", fs)
+	}
+	if err := s.CreateAccount(ctx(), account("cy")); model.ErrorCode(err) != model.ECONFLICT {
+		t.Errorf("the name was free again: %v", err)
+	}
+}

@@ -63,6 +63,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"PaperStates", testPaperStates},
 		{"CollectionRace", testCollectionRace},
 		{"ImportPending", testImportPending},
+		{"Follows", testFollows},
+		{"DeleteAccount", testDeleteAccount},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
