@@ -112,6 +112,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sender.Following = followingFor(library)
 	if sender.Mailer != nil && m.Config.Jobs {
 		m.Jobs.Add(digestJob(sender))
 		m.closers = append(m.closers, sender.Mailer.Close)
@@ -306,6 +307,18 @@ func importFetchJob(library *core.Library, fetcher *ingest.Fetcher) scheduler.Jo
 				}
 			}
 		}}
+}
+
+// followingFor gives the digest a subscriber's followed papers.
+func followingFor(library *core.Library) func(ctx context.Context, user string, days int) ([]*model.Paper, error) {
+	return func(ctx context.Context, user string, days int) ([]*model.Paper, error) {
+		fps, err := library.Following(ctx, &model.Account{Name: user, Role: model.RoleMember}, days)
+		ps := make([]*model.Paper, len(fps))
+		for i, fp := range fps {
+			ps[i] = fp.Paper
+		}
+		return ps, err
+	}
 }
 
 func digestJob(sender *digest.Sender) scheduler.Job {

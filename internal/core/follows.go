@@ -88,8 +88,9 @@ type FollowedPaper struct {
 // maxPerFollow bounds the papers one follow brings to the list.
 const maxPerFollow = 200
 
-// Following returns the papers first published in the last days that
-// a's follows match, newest first, each with the follows it matched.
+// Following returns the papers first published, or put on the Daily
+// list, in the last days that a's follows match, newest first, each with
+// the follows it matched.
 func (l *Library) Following(ctx context.Context, a *model.Account, days int) ([]FollowedPaper, error) {
 	fs, err := l.Follows(ctx, a)
 	if err != nil {
@@ -98,7 +99,8 @@ func (l *Library) Following(ctx context.Context, a *model.Account, days int) ([]
 	since := l.Now().Add(-time.Duration(days) * 24 * time.Hour)
 	byID := map[string]*FollowedPaper{}
 	add := func(p *model.Paper, f model.Follow) {
-		if p.Hidden || p.PublishedAt.Before(since) {
+		recent := !p.PublishedAt.Before(since) || (p.Daily != nil && !p.Daily.Day.Time().Before(since.Truncate(24*time.Hour)))
+		if p.Hidden || !recent {
 			return
 		}
 		fp := byID[p.ID]

@@ -40,10 +40,12 @@ func (s Site) host() string {
 	return u.Hostname()
 }
 
-// Section is the part of a digest for one saved search.
+// Section is a part of a digest beyond the top papers: one saved search's
+// matches, or the new papers of what the subscriber follows.
 type Section struct {
-	Query  string
-	Papers []*model.Paper
+	Query     string // the saved search; "" for the follows
+	Following bool
+	Papers    []*model.Paper
 }
 
 // Digest is one subscriber's digest of one period.
@@ -63,10 +65,13 @@ type paperItem struct {
 type view struct {
 	Site, Heading, Subject, Frequency, UnsubscribeURL string
 	Papers                                            []paperItem
-	Sections                                          []struct {
-		Query  string
-		Papers []paperItem
-	}
+	Sections                                          []viewSection
+}
+
+type viewSection struct {
+	Query     string
+	Following bool
+	Papers    []paperItem
 }
 
 // Compose renders a digest into a message. token is the subscription's
@@ -101,10 +106,7 @@ func compose(site Site, d *Digest, token string, cache itemCache) (*mail.Message
 		v.Papers = append(v.Papers, cache.get(base, p))
 	}
 	for _, s := range d.Sections {
-		sec := struct {
-			Query  string
-			Papers []paperItem
-		}{Query: s.Query}
+		sec := viewSection{Query: s.Query, Following: s.Following}
 		for _, p := range s.Papers {
 			sec.Papers = append(sec.Papers, cache.get(base, p))
 		}

@@ -75,11 +75,25 @@ func TestDigestGolden(t *testing.T) {
 	if _, err := db.CreateSavedSearch(context.Background(), "ann", "language models", "feed1"); err != nil {
 		t.Fatal(err)
 	}
+	// Ann follows an author of the day: the digest has a section for it.
+	lib := &core.Library{Store: db, Now: func() time.Time { return sendDate.Time().Add(20 * time.Hour) }}
+	top, _ := db.FindPaperByID(context.Background(), "2405.15738")
+	if err := lib.Follow(context.Background(), &model.Account{Name: "ann"}, model.FollowAuthor, top.Authors[0].Name); err != nil {
+		t.Fatal(err)
+	}
+	s.Following = func(ctx context.Context, user string, days int) ([]*model.Paper, error) {
+		fps, err := lib.Following(ctx, &model.Account{Name: user}, days)
+		var ps []*model.Paper
+		for _, fp := range fps {
+			ps = append(ps, fp.Paper)
+		}
+		return ps, err
+	}
 	d, err := s.Build(context.Background(), sub, sendDate, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Papers) != 10 || len(d.Sections) != 1 || len(d.Sections[0].Papers) == 0 {
+	if len(d.Papers) != 10 || len(d.Sections) != 2 || len(d.Sections[0].Papers) == 0 || !d.Sections[1].Following || d.Sections[1].Papers[0].ID != top.ID {
 		t.Fatalf("digest: %d papers, sections %+v", len(d.Papers), d.Sections)
 	}
 	msg, err := digest.Compose(site, d, "TOKEN")

@@ -18,10 +18,13 @@ import (
 type Sender struct {
 	Store  store.Store
 	Papers *core.Papers
-	Mailer mail.Mailer
-	Signer *Signer
-	Site   Site
-	Log    *slog.Logger
+	// Following returns the papers of the last days that user follows
+	// (nil: no such section).
+	Following func(ctx context.Context, user string, days int) ([]*model.Paper, error)
+	Mailer    mail.Mailer
+	Signer    *Signer
+	Site      Site
+	Log       *slog.Logger
 
 	TopN        int           // papers in the main list
 	Retries     int           // per message, for temporary SMTP errors
@@ -90,6 +93,15 @@ func (s *Sender) build(ctx context.Context, sub *model.Subscription, date model.
 			}
 		}
 		d.Sections = append(d.Sections, sec)
+	}
+	if s.Following != nil {
+		followed, err := s.Following(ctx, sub.User, int(p.End.Time().Sub(p.Start.Time()).Hours()/24)+1)
+		if err != nil {
+			return nil, err
+		}
+		if len(followed) > 0 {
+			d.Sections = append(d.Sections, Section{Following: true, Papers: followed[:min(len(followed), 10)]})
+		}
 	}
 	return d, nil
 }

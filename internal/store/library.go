@@ -87,7 +87,8 @@ type FollowStore interface {
 	// ExcludeFromFollow leaves a paper out of a followed author name, or
 	// (excluded false) takes it back.
 	ExcludeFromFollow(ctx context.Context, user, author, paperID string, excluded bool) error
-	// PapersByAuthor returns papers first published since t whose author
+	// PapersByAuthor returns papers first published, or on the Daily list,
+	// since t whose author
 	// list holds name (any case; the caller checks the exact name), newest
 	// first, at most limit.
 	PapersByAuthor(ctx context.Context, name string, since time.Time, limit int) ([]*model.Paper, error)

@@ -86,8 +86,9 @@ func (db *DB) PapersByAuthor(ctx context.Context, name string, since time.Time, 
 		column, word = "lower(p.authors)", strings.ToLower(word)
 	}
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(word)
-	ps, err := db.queryPapers(ctx, db.R, `SELECT `+paperColumns+paperFrom+` WHERE p.published_at >= $1 AND p.hidden_at IS NULL
-		AND `+column+` LIKE $2 ESCAPE '\' ORDER BY p.published_at DESC, p.id DESC LIMIT $3`, ms(since), "%"+esc+"%", limit)
+	ps, err := db.queryPapers(ctx, db.R, `SELECT `+paperColumns+paperFrom+` WHERE (p.published_at >= $1 OR p.daily_date >= $4)
+		AND p.hidden_at IS NULL AND `+column+` LIKE $2 ESCAPE '\' ORDER BY p.published_at DESC, p.id DESC LIMIT $3`,
+		ms(since), "%"+esc+"%", limit, model.DateOf(since).String())
 	if err != nil {
 		return nil, fmt.Errorf("store: papers by %s: %w", name, err)
 	}
