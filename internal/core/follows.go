@@ -167,3 +167,22 @@ func byAuthor(cands []*model.Paper, f model.Follow) []*model.Paper {
 	}
 	return out
 }
+
+// FollowingFeed returns the secret of a's /following feed (made on first
+// use; renew makes a new one, which revokes the old URL).
+func (l *Library) FollowingFeed(ctx context.Context, a *model.Account, renew bool) (string, error) {
+	if err := requireMember(a); err != nil {
+		return "", err
+	}
+	return l.Store.UserFeed(ctx, a.Name, newSecret(), renew)
+}
+
+// FollowingByFeed is Following for the holder of a feed secret.
+func (l *Library) FollowingByFeed(ctx context.Context, secret string, days int) (string, []FollowedPaper, error) {
+	user, err := l.Store.UserByFeed(ctx, secret)
+	if err != nil {
+		return "", nil, err
+	}
+	fps, err := l.Following(ctx, &model.Account{Name: user, Role: model.RoleMember}, days)
+	return user, fps, err
+}

@@ -87,6 +87,11 @@ type FollowStore interface {
 	// ExcludeFromFollow leaves a paper out of a followed author name, or
 	// (excluded false) takes it back.
 	ExcludeFromFollow(ctx context.Context, user, author, paperID string, excluded bool) error
+	// UserFeed returns user's feed secret, storing fresh first when there
+	// is none (or, with renew, replacing it).
+	UserFeed(ctx context.Context, user, fresh string, renew bool) (string, error)
+	// UserByFeed returns the user whose feed secret this is, or ENOTFOUND.
+	UserByFeed(ctx context.Context, secret string) (string, error)
 	// PapersByAuthor returns papers first published, or on the Daily list,
 	// since t whose author
 	// list holds name (any case; the caller checks the exact name), newest

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // getAs fetches path with a token and decodes the JSON body into v.
@@ -248,5 +249,41 @@ func TestImportRoutes(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+ann)
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnsupportedMediaType {
 		t.Errorf("multipart elsewhere: %v %v", res.StatusCode, err)
+	}
+}
+
+// /following lists the new papers of a followed author, with a private
+// feed whose URL a new secret revokes.
+func TestFollowingPageAndFeed(t *testing.T) {
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
+	ann := ts.member(t, "ann", "")
+	ts.freshPaper(t, "2611.00077", 24*time.Hour) // by "A. Author"
+	if code, body, _ := ts.call(t, "POST", "/api/follows", ann, `{"kind": "author", "target": "a. author"}`); code != 200 {
+		t.Fatalf("follow: %d %v", code, body)
+	}
+	if code, body, _ := ts.call(t, "POST", "/api/follows", ann, `{"kind": "org", "target": "no-such-org"}`); code != 404 {
+		t.Errorf("follow an unknown org: %d %v", code, body)
+	}
+	code, _, html := ts.getRaw(t, "/following", ann)
+	if code != 200 || !strings.Contains(html, "Fresh 2611.00077") || !strings.Contains(html, "Because you follow author a. author") {
+		t.Fatalf("/following: %d\n%.600s", code, html)
+	}
+	i := strings.Index(html, "/feed/following/")
+	feed := html[i : i+strings.Index(html[i:], `"`)]
+	if code, _, rss := ts.getRaw(t, feed, ""); code != 200 || !strings.Contains(rss, "2611.00077") {
+		t.Errorf("feed %s: %d", feed, code)
+	}
+	req, _ := http.NewRequest("POST", ts.URL+"/following/feed", nil)
+	req.Header.Set("Authorization", "Bearer "+ann)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+	}
+	if code, _, _ := ts.getRaw(t, feed, ""); code != 404 {
+		t.Errorf("revoked feed: %d", code)
+	}
+	var fs []struct{ Kind, Target string }
+	ts.getAs(t, "/api/follows", ann, &fs)
+	if len(fs) != 1 || fs[0].Target != "a. author" {
+		t.Errorf("follows %+v", fs)
 	}
 }

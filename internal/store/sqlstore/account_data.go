@@ -59,6 +59,7 @@ func (db *DB) DeleteAccount(ctx context.Context, name string) error {
 			{"notes", `DELETE FROM paper_states WHERE user_name = $1`},
 			{"follows", `DELETE FROM follows WHERE user_name = $1`},
 			{"follows", `DELETE FROM follow_excludes WHERE user_name = $1`},
+			{"feeds", `DELETE FROM user_feeds WHERE user_name = $1`},
 			{"saved searches", `DELETE FROM saved_searches WHERE user_name = $1`},
 			{"subscription", `DELETE FROM subscriptions WHERE user_name = $1 OR email = (SELECT email FROM users WHERE name = $1)`},
 			{"account", `UPDATE users SET email = NULL, password_hash = '', fullname = '', avatar_url = '', deleted_at = $2 WHERE name = $1`},

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -102,4 +103,37 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// UserFeed implements store.FollowStore.
+func (db *DB) UserFeed(ctx context.Context, user, fresh string, renew bool) (string, error) {
+	var secret string
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		q := `INSERT INTO user_feeds (user_name, secret) VALUES ($1,$2) ON CONFLICT (user_name) DO NOTHING`
+		if renew {
+			q = `INSERT INTO user_feeds (user_name, secret) VALUES ($1,$2) ON CONFLICT (user_name) DO UPDATE SET secret = excluded.secret`
+		}
+		if _, err := tx.ExecContext(ctx, q, user, fresh); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT secret FROM user_feeds WHERE user_name = $1`, user).Scan(&secret)
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: feed of %s: %w", user, err)
+	}
+	return secret, nil
+}
+
+// UserByFeed implements store.FollowStore.
+func (db *DB) UserByFeed(ctx context.Context, secret string) (string, error) {
+	var user string
+	err := db.R.QueryRowContext(ctx, `SELECT f.user_name FROM user_feeds f JOIN users u ON u.name = f.user_name
+		WHERE f.secret = $1 AND u.deleted_at IS NULL`, secret).Scan(&user)
+	if isNotFound(err) {
+		return "", model.Errorf(model.ENOTFOUND, "no such feed")
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: feed: %w", err)
+	}
+	return user, nil
 }

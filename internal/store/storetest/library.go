@@ -296,6 +296,19 @@ func testFollows(t *testing.T, s store.Store) {
 	if err := s.Unfollow(ctx(), "ann", model.FollowOrg, "acme"); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Errorf("second unfollow: %v", err)
 	}
+	first, err := s.UserFeed(ctx(), "ann", "secret-1", false)
+	if again, _ := s.UserFeed(ctx(), "ann", "secret-2", false); err != nil || first != "secret-1" || again != "secret-1" {
+		t.Errorf("feed secret %q then %q (%v)", first, again, err)
+	}
+	if renewed, _ := s.UserFeed(ctx(), "ann", "secret-3", true); renewed != "secret-3" {
+		t.Errorf("renewed %q", renewed)
+	}
+	if _, err := s.UserByFeed(ctx(), "secret-1"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("revoked secret: %v", err)
+	}
+	if u, err := s.UserByFeed(ctx(), "secret-3"); u != "ann" || err != nil {
+		t.Errorf("by feed: %q %v", u, err)
+	}
 	got, err := s.PapersByAuthor(ctx(), "ada LOVELACE", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), 10)
 	if err != nil || len(got) != 1 || got[0].ID != "2504.00001" {
 		t.Errorf("papers by author since 2025: %d %v", len(got), err)

@@ -97,6 +97,8 @@ func populate(t *testing.T, db *sqlstore.DB) {
 	must(db.MarkRead(ctx, "émilie", ps[0].ID, true, time.Now()))
 	must(db.Follow(ctx, "émilie", model.FollowAuthor, "Ada Lovelace", time.Now()))
 	must(db.ExcludeFromFollow(ctx, "émilie", "Ada Lovelace", ps[1].ID, true))
+	_, err = db.UserFeed(ctx, "émilie", "feed-of-emilie", false)
+	must(err)
 	must(db.SetNote(ctx, "émilie", ps[1].ID, "Proof in §3", time.Now()))
 	_, err = db.InstanceKey(ctx, "link-signing", "c2VjcmV0LWtleS1vZi10aGUtaW5zdGFuY2UtMzItYnl0ZXM=")
 	must(err)

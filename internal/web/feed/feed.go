@@ -49,6 +49,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	}
 	handle("GET /feed/saved/{file}", h.saved)  // {secret}.{ext}
 	handle("GET /feed/c/{file}", h.collection) // {secret}.{ext}
+	handle("GET /feed/following/{file}", h.following)
 }
 
 func (h *Handler) daily(ext string) http.HandlerFunc {
@@ -173,6 +174,33 @@ func (h *Handler) collection(w http.ResponseWriter, r *http.Request) {
 	if c.Private {
 		w.Header().Set("X-Robots-Tag", "noindex")
 	}
+	h.write(w, r, ext, f, papers, base)
+}
+
+// FollowingDays is the window of the /following feed.
+const FollowingDays = 14
+
+// following serves /feed/following/{secret}.{ext}: the new papers of what
+// one reader follows.
+func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
+	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if _, ok := Formats[ext]; !ok || secret == "" {
+		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+		return
+	}
+	user, fps, err := h.Library.FollowingByFeed(r.Context(), secret, FollowingDays)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	papers := make([]*model.Paper, 0, min(len(fps), DailyItems))
+	for _, fp := range fps[:min(len(fps), DailyItems)] {
+		papers = append(papers, fp.Paper)
+	}
+	base := h.base(r)
+	f := &feeds.Feed{Title: h.SiteName + ": followed by " + user, Link: &feeds.Link{Href: base + "/following"},
+		Description: "New papers of the authors, organizations and users " + user + " follows.", Id: base + "/feed/following/" + secret + "." + ext}
+	w.Header().Set("X-Robots-Tag", "noindex")
 	h.write(w, r, ext, f, papers, base)
 }
 

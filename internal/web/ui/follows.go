@@ -11,6 +11,10 @@ import (
 func (h *Handler) followRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /following", h.following)
 	handle("POST /following", h.post(h.setFollow, func(*http.Request) string { return "/following" }))
+	handle("POST /following/feed", h.post(func(r *http.Request, a *model.Account) error {
+		_, err := h.Library.FollowingFeed(r.Context(), a, true)
+		return err
+	}, func(*http.Request) string { return "/following" }))
 	handle("POST /following/exclude", h.post(h.exclude, func(*http.Request) string { return "/following" }))
 }
 
@@ -34,6 +38,7 @@ type followingView struct {
 	Papers  []followedCard
 	Days    int
 	Kinds   []string
+	Feed    string // the feeds' secret path, without the extension
 }
 
 type followedCard struct {
@@ -70,9 +75,19 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := &followingView{Follows: fs, Days: days, Kinds: []string{model.FollowAuthor, model.FollowOrg, model.FollowUser}}
+	secret, err := h.Library.FollowingFeed(r.Context(), a, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &followingView{Follows: fs, Days: days, Kinds: []string{model.FollowAuthor, model.FollowOrg, model.FollowUser},
+		Feed: "/feed/following/" + secret}
 	for i, c := range cards {
 		v.Papers = append(v.Papers, followedCard{Card: c, Because: fps[i].Because})
 	}
-	h.render(w, r, "following", page{Title: "Following", Nav: "following", Data: v})
+	h.render(w, r, "following", page{Title: "Following", Nav: "following", Data: v, Feeds: []feedLink{
+		{"application/rss+xml", "Following (RSS)", v.Feed + ".rss"},
+		{"application/atom+xml", "Following (Atom)", v.Feed + ".atom"},
+		{"application/feed+json", "Following (JSON Feed)", v.Feed + ".json"},
+	}})
 }
