@@ -127,13 +127,17 @@ func (l *Library) Items(ctx context.Context, c *model.Collection, offset, limit 
 	for i, it := range its {
 		ids[i] = it.PaperID
 	}
-	ps, err := l.Store.FindPapers(ctx, store.PaperFilter{IDs: ids})
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*model.Paper, len(ps))
-	for _, p := range ps {
-		byID[p.ID] = p
+	// In batches: SQLite looks a numbered parameter up by name, so one
+	// statement with 10,000 of them costs quadratic time.
+	byID := make(map[string]*model.Paper, len(ids))
+	for lo := 0; lo < len(ids); lo += 500 {
+		ps, err := l.Store.FindPapers(ctx, store.PaperFilter{IDs: ids[lo:min(lo+500, len(ids))]})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			byID[p.ID] = p
+		}
 	}
 	out := its[:0]
 	for _, it := range its {

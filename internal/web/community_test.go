@@ -18,7 +18,7 @@ import (
 )
 
 // member creates an account and returns an API token for it.
-func (ts *testServer) member(t *testing.T, name, role string) string {
+func (ts *testServer) member(t testing.TB, name, role string) string {
 	t.Helper()
 	if _, err := ts.Accounts.Signup(context.Background(), name, name+"@example.org", "password-"+name, role); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func (ts *testServer) member(t *testing.T, name, role string) string {
 
 // call sends a JSON request with an optional Bearer token and returns the
 // status, the decoded body and the Retry-After header.
-func (ts *testServer) call(t *testing.T, method, path, token, body string) (int, map[string]any, string) {
+func (ts *testServer) call(t testing.TB, method, path, token, body string) (int, map[string]any, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
