@@ -35,6 +35,7 @@ type cardView struct {
 	// The viewer's own marks, for a logged-in viewer (Member).
 	Member bool
 	Saved  bool // in the viewer's Reading list
+	InAny  bool // in any of the viewer's collections
 	Read   bool
 }
 
@@ -77,6 +78,7 @@ func (h *Handler) cards(r *http.Request, ps []*model.Paper) ([]cardView, error) 
 			Back:        back,
 			Member:      a != nil,
 			Saved:       slices.Contains(marks.Saved[p.ID], model.ReadingListSlug),
+			InAny:       len(marks.Saved[p.ID]) > 0,
 			Read:        marks.States[p.ID].Read,
 		}
 	}

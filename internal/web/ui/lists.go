@@ -34,7 +34,23 @@ type hideView struct {
 	ReadHref, SavedHref string // the list with that switch flipped
 }
 
-// hiding reads ?hide=read,saved for a logged-in viewer into q.
+// keep drops the cards the switches hide, for lists that are not read
+// through a ListQuery (arXiv's listing, search); nil keeps all.
+func (v *hideView) keep(cards []cardView) []cardView {
+	if v == nil || (!v.Read && !v.Saved) {
+		return cards
+	}
+	out := cards[:0]
+	for _, c := range cards {
+		if !(v.Read && c.Read) && !(v.Saved && c.InAny) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// hiding reads ?hide=read,saved for a logged-in viewer (into q, when the
+// list is read through one).
 func hiding(r *http.Request, q *core.ListQuery) *hideView {
 	a := auth.Account(r)
 	if a == nil {
@@ -44,10 +60,16 @@ func hiding(r *http.Request, q *core.ListQuery) *hideView {
 	for _, h := range strings.Split(r.URL.Query().Get("hide"), ",") {
 		switch h {
 		case "read":
-			v.Read, q.UnreadBy = true, a.Name
+			v.Read = true
 		case "saved":
-			v.Saved, q.UnsavedBy = true, a.Name
+			v.Saved = true
 		}
+	}
+	if q != nil && v.Read {
+		q.UnreadBy = a.Name
+	}
+	if q != nil && v.Saved {
+		q.UnsavedBy = a.Name
 	}
 	link := func(read, saved bool) string {
 		u := *r.URL

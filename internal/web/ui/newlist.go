@@ -20,6 +20,7 @@ type newData struct {
 	ArxivOrder      bool
 	NextAnnounce    time.Time
 	Holiday         bool
+	Hide            *hideView
 }
 
 func (h *Handler) newRoutes(handle func(string, http.HandlerFunc)) {
@@ -59,7 +60,8 @@ func (h *Handler) newList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := &newData{Day: l.Day, Prev: l.Prev, Next: l.Next, Category: cat, Base: base, ArxivOrder: r.URL.Query().Get("sort") == "arxiv"}
+	d := &newData{Day: l.Day, Prev: l.Prev, Next: l.Next, Category: cat, Base: base, ArxivOrder: r.URL.Query().Get("sort") == "arxiv",
+		Hide: hiding(r, nil)}
 	if d.New, err = h.cards(r, l.New); err == nil {
 		if d.Cross, err = h.cards(r, l.Cross); err == nil {
 			d.Replaced, err = h.cards(r, l.Replaced)
@@ -69,6 +71,7 @@ func (h *Handler) newList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	d.New, d.Cross, d.Replaced = d.Hide.keep(d.New), d.Hide.keep(d.Cross), d.Hide.keep(d.Replaced)
 	if len(l.New)+len(l.Cross)+len(l.Replaced) == 0 {
 		d.NextAnnounce = arxiv.NextAnnouncement(time.Now())
 		d.Holiday = !day.IsZero() && !arxiv.IsListingDay(day)
