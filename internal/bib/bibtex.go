@@ -246,35 +246,49 @@ func (p *bibParser) value(closer byte, start int, what string) (string, error) {
 }
 
 // braced reads to the brace that closes an opened one, keeping inner
-// braces. A line starting with '@' inside it means a brace was not closed.
+// braces.
 func (p *bibParser) braced(closer byte, openLine int, what string) (string, error) {
+	return p.delimited(closer, openLine, what, "brace")
+}
+
+// quoted reads a "…" value; quotes inside braces do not end it.
+func (p *bibParser) quoted(what string) (string, error) {
+	return p.delimited('"', p.line, what, "quote")
+}
+
+// delimited reads up to closer outside inner braces. A line that starts a
+// new entry inside it means the opening brace or quote was not closed.
+func (p *bibParser) delimited(closer byte, openLine int, what, kind string) (string, error) {
 	start, depth := p.i, 0
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		switch {
 		case c == '\\' && p.i+1 < len(p.b):
+			if p.b[p.i+1] == '\n' {
+				p.line++
+			}
 			p.i += 2
 			continue
-		case c == '{':
-			depth++
-		case c == '}' && depth > 0:
-			depth--
-		case c == closer && depth == 0:
+		case c == closer && depth <= 0:
 			s := string(p.b[start:p.i])
 			p.i++
 			return s, nil
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
 		case c == '\n':
 			p.line++
 			if startsEntry(p.b[p.i+1:]) {
-				return "", p.errorf(openLine, "%s: a brace opened here is not closed before the entry at line %d", what, p.line)
+				return "", p.errorf(openLine, "%s: a %s opened here is not closed before the entry at line %d", what, kind, p.line)
 			}
 		}
 		if p.i-start > MaxFieldLen {
-			return "", p.errorf(openLine, "%s is longer than %d bytes (is a brace not closed?)", what, MaxFieldLen)
+			return "", p.errorf(openLine, "%s is longer than %d bytes (is a %s not closed?)", what, MaxFieldLen, kind)
 		}
 		p.i++
 	}
-	return "", p.errorf(openLine, "%s: a brace opened here is never closed", what)
+	return "", p.errorf(openLine, "%s: a %s opened here is never closed", what, kind)
 }
 
 // startsEntry tells a line that begins a new entry ("@article{").
@@ -284,35 +298,4 @@ func startsEntry(rest []byte) bool {
 		line = line[:i]
 	}
 	return bibStart.Match(line)
-}
-
-// quoted reads a "…" value; quotes inside braces do not end it.
-func (p *bibParser) quoted(what string) (string, error) {
-	start, openLine, depth := p.i, p.line, 0
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		switch {
-		case c == '\\' && p.i+1 < len(p.b):
-			p.i += 2
-			continue
-		case c == '{':
-			depth++
-		case c == '}':
-			depth--
-		case c == '"' && depth <= 0:
-			s := string(p.b[start:p.i])
-			p.i++
-			return s, nil
-		case c == '\n':
-			p.line++
-			if startsEntry(p.b[p.i+1:]) {
-				return "", p.errorf(openLine, "%s: a quote opened here is not closed before the entry at line %d", what, p.line)
-			}
-		}
-		if p.i-start > MaxFieldLen {
-			return "", p.errorf(openLine, "%s is longer than %d bytes (is a quote not closed?)", what, MaxFieldLen)
-		}
-		p.i++
-	}
-	return "", p.errorf(openLine, "%s: a quote opened here is never closed", what)
 }

@@ -1,6 +1,7 @@
 package cite
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -73,15 +74,15 @@ func PDFURL(p *model.Paper) string { return "https://arxiv.org/pdf/" + p.ID }
 // doi where known.
 func WriteBibTeX(w io.Writer, ps []*model.Paper) error {
 	var keys Keys
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	for i, p := range ps {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "@misc{%s,\n", keys.Key(p))
+		fmt.Fprintf(b, "@misc{%s,\n", keys.Key(p))
 		field := func(name, value string) {
 			if value != "" {
-				fmt.Fprintf(&b, "      %s={%s},\n", name, value)
+				fmt.Fprintf(b, "      %s={%s},\n", name, value)
 			}
 		}
 		field("title", bibValue(p.Title))
@@ -93,15 +94,8 @@ func WriteBibTeX(w io.Writer, ps []*model.Paper) error {
 		field("doi", strings.NewReplacer("{", "", "}", "", " ", "").Replace(p.DOI)) // verbatim in biblatex: no escapes
 		field("url", AbsURL(p))
 		b.WriteString("}\n")
-		if b.Len() > 64<<10 {
-			if _, err := io.WriteString(w, b.String()); err != nil {
-				return err
-			}
-			b.Reset()
-		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // bibAuthors joins names with " and "; a name that holds " and " or is a

@@ -1,6 +1,7 @@
 package cite
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -16,11 +17,11 @@ func ArxivDOI(p *model.Paper) string { return "10.48550/arXiv." + p.ID }
 // author in order, with the abstract, the arXiv URL and a DOI (the
 // journal's where known, else arXiv's own).
 func WriteRIS(w io.Writer, ps []*model.Paper) error {
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	for _, p := range ps {
 		tag := func(t, v string) {
 			if v = risValue(v); v != "" {
-				fmt.Fprintf(&b, "%s  - %s\r\n", t, v)
+				fmt.Fprintf(b, "%s  - %s\r\n", t, v)
 			}
 		}
 		tag("TY", "UNPB")
@@ -49,15 +50,8 @@ func WriteRIS(w io.Writer, ps []*model.Paper) error {
 		tag("L1", PDFURL(p))
 		tag("N1", p.Comments)
 		b.WriteString("ER  - \r\n\r\n")
-		if b.Len() > 64<<10 {
-			if _, err := io.WriteString(w, b.String()); err != nil {
-				return err
-			}
-			b.Reset()
-		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // risValue puts a value on one line: RIS has a tag on every line.

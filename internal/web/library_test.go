@@ -14,22 +14,13 @@ import (
 // getAs fetches path with a token and decodes the JSON body into v.
 func (ts *testServer) getAs(t *testing.T, path, token string, v any) int {
 	t.Helper()
-	req, _ := http.NewRequest("GET", ts.URL+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if v != nil && res.StatusCode == 200 {
-		if err := json.Unmarshal(b, v); err != nil {
-			t.Fatalf("%s: %v in %.200s", path, err, b)
+	code, _, body := ts.getRaw(t, path, token)
+	if v != nil && code == 200 {
+		if err := json.Unmarshal([]byte(body), v); err != nil {
+			t.Fatalf("%s: %v in %.200s", path, err, body)
 		}
 	}
-	return res.StatusCode
+	return code
 }
 
 type apiCollection struct {

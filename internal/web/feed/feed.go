@@ -120,9 +120,8 @@ func (h *Handler) search(ext string) http.HandlerFunc {
 // saved serves /feed/saved/{secret}.{rss,atom,json}: a saved search's
 // feed, private to whoever holds its secret URL.
 func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
-	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
-	if _, ok := Formats[ext]; !ok || secret == "" {
-		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+	secret, ext, ok := h.secretFile(w, r)
+	if !ok {
 		return
 	}
 	s, err := h.Papers.Store.FindSavedSearchByFeed(r.Context(), secret)
@@ -147,9 +146,8 @@ func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
 // latest additions, for whoever holds its secret URL (the owner's page
 // shows it; a new secret revokes the old URL).
 func (h *Handler) collection(w http.ResponseWriter, r *http.Request) {
-	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
-	if _, ok := Formats[ext]; !ok || secret == "" {
-		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+	secret, ext, ok := h.secretFile(w, r)
+	if !ok {
 		return
 	}
 	c, err := h.Library.CollectionByFeed(r.Context(), secret)
@@ -183,9 +181,8 @@ const FollowingDays = 14
 // following serves /feed/following/{secret}.{ext}: the new papers of what
 // one reader follows.
 func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
-	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
-	if _, ok := Formats[ext]; !ok || secret == "" {
-		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+	secret, ext, ok := h.secretFile(w, r)
+	if !ok {
 		return
 	}
 	user, fps, err := h.Library.FollowingByFeed(r.Context(), secret, FollowingDays)
@@ -202,6 +199,17 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
 		Description: "New papers of the authors, organizations and users " + user + " follows.", Id: base + "/feed/following/" + secret + "." + ext}
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.write(w, r, ext, f, papers, base)
+}
+
+// secretFile reads the {secret}.{ext} of a private feed's path; it answers
+// 404 and reports false when that is not one.
+func (h *Handler) secretFile(w http.ResponseWriter, r *http.Request) (string, string, bool) {
+	secret, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if _, ok := Formats[ext]; !ok || secret == "" {
+		h.fail(w, r, model.Errorf(model.ENOTFOUND, "no such feed"))
+		return "", "", false
+	}
+	return secret, ext, true
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
