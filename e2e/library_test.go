@@ -42,6 +42,21 @@ func TestLibraryInTheBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "library-card")
 
+	// Another collection, then "▾" on the card saves into it.
+	do(t, ctx, chromedp.Navigate(base+"/library"), chromedp.SendKeys(chromedp.CSS(`#new-collection input[name="name"]`), "Flows"))
+	clickAndWait(t, ctx, `#new-collection button`)
+	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.Click(chromedp.CSS(`[id="p-`+id+`"] a.save-to`)))
+	waitJS(t, func() bool { return eval[int](t, ctx, card+`.querySelectorAll(".save-menu button").length`) == 2 }, "the save menu lists both collections")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`[id="p-`+id+`"] .save-menu button:nth-child(2)`)))
+	waitJS(t, func() bool {
+		return eval[string](t, ctx, card+`.querySelector(".save-menu button:nth-child(2)").textContent`) == "✓ Flows"
+	}, "the menu confirms the save")
+	do(t, ctx, chromedp.Navigate(base+"/u/ann/c/flows"))
+	if eval[bool](t, ctx, card+` === null`) {
+		t.Fatal("the paper saved from the card's menu is not in Flows")
+	}
+	do(t, ctx, chromedp.Navigate(base+"/"))
+
 	clickAndWait(t, ctx, "#hide-read")
 	if eval[bool](t, ctx, card+` !== null`) {
 		t.Errorf("%s still listed with read papers hidden", id)

@@ -65,3 +65,36 @@ document.addEventListener("click", async (e) => {
   await navigator.clipboard.writeText(el.textContent);
   b.textContent = "copied";
 });
+
+// "▾" next to a card's Save: a menu of the reader's collections, each a
+// click away; without JavaScript the link opens the paper page's Save form.
+document.addEventListener("click", async (e) => {
+  const link = e.target.closest("a.save-to");
+  if (!link || !window.fetch) return;
+  e.preventDefault();
+  const open = link.parentElement.querySelector(".save-menu");
+  if (open) { open.remove(); return; }
+  try {
+    const res = await fetch("/api/collections", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!res.ok) throw new Error(res.status);
+    const menu = document.createElement("span");
+    menu.className = "save-menu";
+    menu.setAttribute("role", "menu");
+    for (const c of await res.json()) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "link";
+      b.setAttribute("role", "menuitem");
+      b.textContent = c.name;
+      b.addEventListener("click", async () => {
+        const r = await fetch(`/api/collections/${encodeURIComponent(c.slug)}/items`, { method: "POST", credentials: "same-origin",
+          headers: { Accept: "application/json", "Content-Type": "application/json" }, body: JSON.stringify({ ids: [link.dataset.paper] }) });
+        b.textContent = r.ok ? "✓ " + c.name : c.name + " (failed)";
+      });
+      menu.append(b);
+    }
+    link.after(menu);
+  } catch (err) {
+    location.href = link.href;
+  }
+});
