@@ -81,7 +81,7 @@ if [ "$FUZZTIME" != "0" ]; then
 		internal/model:FuzzNormalizeArxivID internal/arxiv:FuzzParseOAI internal/arxiv:FuzzParseAtom \
 		internal/arxiv:FuzzParseKaggleLine internal/search:FuzzParseQuery internal/search:FuzzSnapshot \
 		internal/embed:FuzzParse internal/web/ui:FuzzLocalPath internal/web/auth:FuzzForwarded \
-		internal/arxiv:FuzzRateLimit internal/bib:FuzzParse internal/model:FuzzParseArxivRef; do
+		internal/arxiv:FuzzRateLimit internal/bib:FuzzParse internal/model:FuzzParseArxivRef internal/recommend:FuzzDecode; do
 		pkg=${target%%:*}; fn=${target##*:}
 		fuzz_one "$pkg" "$fn"
 	done

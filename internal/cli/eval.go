@@ -11,7 +11,10 @@ import (
 
 // runEval measures search quality on a test collection: nDCG@10, MAP and
 // recall@100 for the lexical, semantic and hybrid rankings.
-func runEval(_ context.Context, args []string, env Env) error {
+func runEval(ctx context.Context, args []string, env Env) error {
+	if len(args) > 0 && args[0] == "recommend" {
+		return runEvalRecommend(ctx, args[1:], env)
+	}
 	fs := newFlagSet("eval", env)
 	docsPath := fs.String("docs", "", "documents, JSON lines {id, title, text}")
 	queriesPath := fs.String("queries", "", "queries, JSON lines {id, text}")
@@ -58,6 +61,47 @@ func runEval(_ context.Context, args []string, env Env) error {
 	for _, name := range []string{"lexical", "semantic", "hybrid"} {
 		m := out[name]
 		fmt.Fprintf(env.Stdout, "%-9s %8.4f %8.4f %10.4f\n", name, m.NDCG10, m.MAP, m.Recall100)
+	}
+	return nil
+}
+
+// runEvalRecommend measures recommendations on a test collection: for each
+// query with 4 or more relevant documents, half of them are an interest and
+// the rest are to be found; recall@20 and nDCG@20 for quire and the three
+// baselines, without and with "not interested" marks.
+func runEvalRecommend(_ context.Context, args []string, env Env) error {
+	fs := newFlagSet("eval recommend", env)
+	docsPath := fs.String("docs", "", "documents, JSON lines {id, title, text}")
+	fs.String("queries", "", "queries, JSON lines (only their judgments are used)")
+	qrelsPath := fs.String("qrels", "", "judgments, TSV query-id corpus-id score")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *docsPath == "" || *qrelsPath == "" {
+		return fmt.Errorf("%w: quire eval recommend --docs D.jsonl --queries Q.jsonl --qrels R.tsv [--json]", errUsage)
+	}
+	docs, err := eval.LoadJSONL[eval.Doc](*docsPath)
+	if err != nil {
+		return err
+	}
+	qrels, err := eval.LoadQrels(*qrelsPath)
+	if err != nil {
+		return err
+	}
+	res, err := eval.Recommend(docs, qrels, search.LSAOptions{Seed: 1})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(env.Stdout).Encode(res)
+	}
+	fmt.Fprintf(env.Stdout, "%d documents, %d interests (queries with 4+ relevant documents, half held out)\n", len(docs), res.Queries)
+	fmt.Fprintf(env.Stdout, "negatives: the %d non-relevant documents %s ranks highest\n", eval.RecNegatives, res.Best)
+	fmt.Fprintf(env.Stdout, "%-12s %10s %8s   %10s %8s\n", "", "without", "", "with negatives", "")
+	fmt.Fprintf(env.Stdout, "%-12s %10s %8s   %10s %8s\n", "method", "recall@20", "nDCG@20", "recall@20", "nDCG@20")
+	for _, r := range res.Table {
+		fmt.Fprintf(env.Stdout, "%-12s %10.4f %8.4f   %10.4f %8.4f\n", r.Method, r.Without.Recall, r.Without.NDCG, r.With.Recall, r.With.NDCG)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quire/quire/internal/recommend"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/testutil"
 )
@@ -61,4 +62,58 @@ func TestHybridBeatsBM25(t *testing.T) {
 		}
 		t.Logf("%s: BM25 nDCG@10 %.4f, hybrid %.4f", c, lex.NDCG10, hyb.NDCG10)
 	}
+}
+
+// quire's interest models beat the best baseline on recall@20 and nDCG@20,
+// with and without "not interested" marks, on both collections.
+func TestRecommendBeatsBaselines(t *testing.T) {
+	for _, c := range []string{"cranfield", "cisi"} {
+		dir := testutil.SharedData(t, filepath.Join("ir-test-collections", c))
+		docs, err := LoadJSONL[Doc](filepath.Join(dir, "docs.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		qrels, _ := LoadQrels(filepath.Join(dir, "qrels.tsv"))
+		res, err := Recommend(docs, qrels, search.LSAOptions{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Queries < 40 {
+			t.Fatalf("%s: %d interests", c, res.Queries)
+		}
+		for _, run := range []map[string]RecMetrics{res.Without, res.With} {
+			q := run["quire"]
+			for _, b := range RecMethods[:3] {
+				if q.NDCG <= run[b].NDCG || q.Recall <= run[b].Recall {
+					t.Errorf("%s: quire %+v does not beat %s %+v", c, q, b, run[b])
+				}
+			}
+		}
+		t.Logf("%s: %+v", c, res.Table)
+	}
+}
+
+// BenchmarkTrainInterest trains one interest of 1,000 papers (Cranfield
+// abstracts with their LSA vectors): the retraining after a change.
+//
+//	go test -run='^$' -bench=TrainInterest -count=5 ./internal/eval
+func BenchmarkTrainInterest(b *testing.B) {
+	dir := testutil.SharedData(b, filepath.Join("ir-test-collections", "cranfield"))
+	docs, err := LoadJSONL[Doc](filepath.Join(dir, "docs.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := recCorpus(docs, search.LSAOptions{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pos := make([]int, 1000)
+	for i := range pos {
+		pos[i] = i
+	}
+	var size int
+	for b.Loop() {
+		size = len(c.Encode(c.Train(pos, nil, recommend.TrainOptions{Seed: 1})))
+	}
+	b.ReportMetric(float64(size), "model-bytes")
 }
