@@ -73,30 +73,29 @@ func (db *DB) LeaseDone(ctx context.Context, name string) (time.Time, error) {
 }
 
 // TakeToken implements store.ClusterStore with GCRA: the bucket is one
-// timestamp, moved forward one interval per token taken, and refused when
-// it would run more than burst intervals ahead of now.
+// timestamp (tat), moved forward one interval per token taken, and refused
+// when it would run more than burst intervals ahead of now. The bucket's
+// row is locked while it is read and moved, so racing requests queue on it
+// and each sees the tat the one before it left.
 func (db *DB) TakeToken(ctx context.Context, key string, burst int, every time.Duration) (time.Duration, error) {
 	now, step := db.Now().UnixMilli(), max(every.Milliseconds(), 1)
 	var wait time.Duration
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, CAST($2 AS BIGINT) + CAST($3 AS BIGINT))
-			ON CONFLICT (key) DO UPDATE SET tat = (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3
-			WHERE (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3 <= CAST($2 AS BIGINT) + CAST($4 AS BIGINT)`,
-			key, now, step, int64(burst)*step)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			wait = 0
-			return nil
 		}
 		var tat int64
-		if err := tx.QueryRowContext(ctx, `SELECT tat FROM rate_limits WHERE key = $1`, key).Scan(&tat); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT tat FROM rate_limits WHERE key = $1`+db.Dialect.ForUpdate(), key).Scan(&tat); err != nil {
 			return err
 		}
-		wait = time.Duration(tat+step-now-int64(burst)*step) * time.Millisecond
-		wait = max(wait, time.Millisecond)
-		return nil
+		next := max(tat, now) + step
+		if ahead := next - now - int64(burst)*step; ahead > 0 {
+			wait = time.Duration(ahead) * time.Millisecond
+			return nil
+		}
+		wait = 0
+		_, err := tx.ExecContext(ctx, `UPDATE rate_limits SET tat = $2 WHERE key = $1`, key, next)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: rate limit %s: %w", key, err)

@@ -31,7 +31,7 @@ func (db *DB) CreateCollection(ctx context.Context, c *model.Collection) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO collections (owner, slug, name, description, private, item_order, feed_secret, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) ON CONFLICT (owner, slug) DO NOTHING RETURNING id`,
 			c.Owner, c.Slug, c.Name, c.Description, c.Private, c.Order, c.FeedSecret, now.UnixMilli()).Scan(&c.ID)
-		if isNotFound(err) {
+		if isNotFound(err) || db.Dialect.UniqueViolation(err) {
 			return model.Errorf(model.ECONFLICT, "%s already has a collection %q", c.Owner, c.Slug)
 		}
 		if err != nil {

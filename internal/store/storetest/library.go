@@ -196,7 +196,11 @@ func testCollectionRace(t *testing.T, s store.Store) {
 		ps = append(ps, fixture(fmt.Sprintf("2502.%05d", i), "2025-02-01", 0))
 	}
 	mustUpsert(t, s, ps...)
-	errs := race(8, func(i int) error { return s.CreateCollection(ctx(), collection("ann", "race")) })
+	errs := race(8, func(i int) error {
+		c := collection("ann", "race")
+		c.FeedSecret = fmt.Sprintf("secret-%d", i) // secrets are random: only the slug is shared
+		return s.CreateCollection(ctx(), c)
+	})
 	if got := codes(errs); got[""] != 1 || got[model.ECONFLICT] != 7 {
 		t.Errorf("eight creates of one slug: %v", got)
 	}
