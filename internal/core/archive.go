@@ -50,7 +50,10 @@ type ArchiveCollection struct {
 	Description string        `json:"description"`
 	Private     bool          `json:"private"`
 	Order       string        `json:"order"`
+	Interest    bool          `json:"interest"`
 	Items       []ArchiveItem `json:"items"`
+	// NotInterested are the papers marked "not interested" for it.
+	NotInterested []string `json:"notInterested,omitempty"`
 }
 
 // ArchiveItem is one paper of a collection.
@@ -100,7 +103,11 @@ func (l *Library) Export(ctx context.Context, a *model.Account) (*Archive, error
 		if err != nil {
 			return nil, err
 		}
-		ac := ArchiveCollection{Slug: c.Slug, Name: c.Name, Description: c.Description, Private: c.Private, Order: c.Order, Items: []ArchiveItem{}}
+		ac := ArchiveCollection{Slug: c.Slug, Name: c.Name, Description: c.Description, Private: c.Private, Order: c.Order,
+			Interest: c.Interest, Items: []ArchiveItem{}}
+		if ac.NotInterested, err = l.Store.NotInterested(ctx, c.ID); err != nil {
+			return nil, err
+		}
 		for _, it := range its {
 			ac.Items = append(ac.Items, ArchiveItem{PaperID: it.PaperID, AddedAt: it.AddedAt.UTC(), Note: it.Note})
 		}
@@ -255,11 +262,12 @@ func (l *Library) ImportArchive(ctx context.Context, a *model.Account, body []by
 func (l *Library) restoreCollection(ctx context.Context, a *model.Account, ac ArchiveCollection, rep *ArchiveReport) error {
 	c, err := l.Collection(ctx, a, a.Name, ac.Slug)
 	if model.ErrorCode(err) == model.ENOTFOUND {
-		name, desc, priv, order := ac.Name, ac.Description, ac.Private, ac.Order
+		name, desc, priv, order, interest := ac.Name, ac.Description, ac.Private, ac.Order, ac.Interest
 		if order == "" {
 			order = model.OrderAdded
 		}
-		if c, err = l.CreateCollection(ctx, a, CollectionInput{Name: &name, Description: &desc, Private: &priv, Order: &order}); err != nil {
+		in := CollectionInput{Name: &name, Description: &desc, Private: &priv, Order: &order, Interest: &interest}
+		if c, err = l.CreateCollection(ctx, a, in); err != nil {
 			return err
 		}
 		rep.Collections++
@@ -295,7 +303,15 @@ func (l *Library) restoreCollection(ctx context.Context, a *model.Account, ac Ar
 	}
 	n, err := l.Store.ImportItems(ctx, c.ID, items, l.Now())
 	rep.Items += n
-	return err
+	if err != nil {
+		return err
+	}
+	for _, id := range ac.NotInterested {
+		if err := l.Store.MarkNotInterested(ctx, c.ID, id, true, l.Now()); err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *Library) known(ctx context.Context, id string) (bool, error) {

@@ -20,7 +20,7 @@ func TestArchiveRoundTrip(t *testing.T) {
 	libA, dbA, ann, _ := libraryOnDemo(t)
 	libB, _, _, bob := libraryOnDemo(t)
 	ps, _ := dbA.FindPapers(ctx, store.PaperFilter{OnDaily: true, Sort: store.SortUpvotes, Limit: 6})
-	c, _ := libA.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Private: ptr(false)})
+	c, _ := libA.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Private: ptr(false), Interest: ptr(true)})
 	if _, err := libA.Add(ctx, ann, c.Slug, []string{ps[3].ID, ps[1].ID, ps[4].ID}, "key paper"); err != nil {
 		t.Fatal(err)
 	}
@@ -33,6 +33,7 @@ func TestArchiveRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	must(libA.NotInterested(ctx, ann, c.Slug, ps[5].ID, true))
 	must(libA.MarkRead(ctx, ann, ps[1].ID, true))
 	must(libA.SetNote(ctx, ann, ps[2].ID, "Proof in **§3**"))
 	_, err := dbA.Vote(ctx, "ann", ps[5].ID)
@@ -58,7 +59,8 @@ func TestArchiveRoundTrip(t *testing.T) {
 	}
 	for i, want := range ar.Collections {
 		got := again.Collections[i]
-		if got.Slug != want.Slug || got.Name != want.Name || got.Private != want.Private || len(got.Items) != len(want.Items) {
+		if got.Slug != want.Slug || got.Name != want.Name || got.Private != want.Private || got.Interest != want.Interest ||
+			!slices.Equal(got.NotInterested, want.NotInterested) || len(got.Items) != len(want.Items) {
 			t.Errorf("collection %d: %+v, want %+v", i, got, want)
 			continue
 		}

@@ -44,6 +44,7 @@ type CollectionInput struct {
 	Description *string
 	Private     *bool
 	Order       *string
+	Interest    *bool // recommend papers for it (/for-you)
 	// NewFeedSecret revokes the feed URLs and makes new ones.
 	NewFeedSecret bool
 }
@@ -80,7 +81,7 @@ func (l *Library) ReadingList(ctx context.Context, a *model.Account) (*model.Col
 		return c, err
 	}
 	c = &model.Collection{Owner: a.Name, Slug: model.ReadingListSlug, Name: "Reading list", Private: true,
-		Order: model.OrderRecent, FeedSecret: newSecret()}
+		Order: model.OrderRecent, Interest: true, FeedSecret: newSecret()}
 	err = l.Store.CreateCollection(ctx, c)
 	if model.ErrorCode(err) == model.ECONFLICT { // made by a concurrent request
 		return l.Store.FindCollection(ctx, a.Name, model.ReadingListSlug)
@@ -238,6 +239,9 @@ func applyInput(c *model.Collection, in CollectionInput) error {
 		default:
 			return model.Errorf(model.EINVALID, "order %q: want %s, %s or %s", *in.Order, model.OrderAdded, model.OrderRecent, model.OrderPublished)
 		}
+	}
+	if in.Interest != nil {
+		c.Interest = *in.Interest
 	}
 	if in.NewFeedSecret {
 		c.FeedSecret = newSecret()

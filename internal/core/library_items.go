@@ -170,3 +170,18 @@ func (l *Library) Marks(ctx context.Context, a *model.Account, ps []*model.Paper
 	m.Saved, err = l.Store.SavedIn(ctx, a.Name, ids)
 	return m, err
 }
+
+// NotInterested marks (or, on false, unmarks) a paper "not interested" for
+// a's interest slug: its recommendations leave the paper out and learn
+// from it.
+func (l *Library) NotInterested(ctx context.Context, a *model.Account, slug, rawID string, on bool) error {
+	c, err := l.own(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	id, err := l.paperID(a, rawID)
+	if err != nil {
+		return err
+	}
+	return l.Store.MarkNotInterested(ctx, c.ID, id, on, l.Now())
+}

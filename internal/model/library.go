@@ -25,6 +25,9 @@ type Collection struct {
 	Description string
 	Private     bool
 	Order       string // one of the Order constants
+	// Interest makes the collection one of its owner's interests, which
+	// /for-you recommends papers for.
+	Interest bool
 	// FeedSecret names the collection's private feeds; a new one revokes
 	// the old URLs.
 	FeedSecret string

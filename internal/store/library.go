@@ -58,6 +58,13 @@ type LibraryStore interface {
 	// by DOI.
 	PaperIDsByDOI(ctx context.Context, dois []string) (map[string]string, error)
 
+	// MarkNotInterested records (or, on false, takes back) that the
+	// collection's owner does not want paperID recommended for this interest.
+	// ENOTFOUND for an unknown paper, or, taking back, a paper not marked.
+	MarkNotInterested(ctx context.Context, collectionID int64, paperID string, on bool, at time.Time) error
+	// NotInterested returns the papers marked for the collection, oldest first.
+	NotInterested(ctx context.Context, collectionID int64) ([]string, error)
+
 	// MarkRead sets or clears user's read mark on a paper.
 	MarkRead(ctx context.Context, user, paperID string, read bool, at time.Time) error
 	// SetNote sets user's private note on a paper ("" removes it).

@@ -25,7 +25,7 @@ func (ts *testServer) getAs(t *testing.T, path, token string, v any) int {
 
 type apiCollection struct {
 	Slug, Name, Description, Order, Owner, URL string
-	Private                                    bool
+	Private, Interest                          bool
 	Count                                      int
 	Feeds                                      *struct{ RSS, Atom, JSON string }
 	Items                                      []struct {
@@ -116,8 +116,17 @@ func TestAPICollections(t *testing.T) {
 	}
 	var mine []apiCollection
 	ts.getAs(t, "/api/collections", ann, &mine)
-	if len(mine) != 2 || mine[0].Slug != "reading-list" || mine[0].Name != "Reading list" {
+	if len(mine) != 2 || mine[0].Slug != "reading-list" || mine[0].Name != "Reading list" || !mine[0].Interest || mine[1].Interest {
 		t.Errorf("ann's collections: %+v", mine)
+	}
+	if code, body, _ := ts.call(t, "PATCH", "/api/collections/"+slug, ann, `{"interest": true}`); code != 200 || body["interest"] != true {
+		t.Errorf("make an interest: %d %v", code, body)
+	}
+	if code, _, _ := ts.call(t, "PUT", "/api/collections/"+slug+"/not-interested/2405.15682", ann, ""); code != 200 {
+		t.Errorf("not interested: %d", code)
+	}
+	if code, _, _ := ts.call(t, "PUT", "/api/collections/"+slug+"/not-interested/2405.15682", bob, ""); code != 404 {
+		t.Errorf("bob marks ann's interest: %d", code)
 	}
 	if code, _, _ := ts.call(t, "DELETE", "/api/collections/reading-list", ann, ""); code != 403 {
 		t.Errorf("delete the Reading list: %d", code)

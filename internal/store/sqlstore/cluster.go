@@ -78,8 +78,9 @@ func (db *DB) LeaseDone(ctx context.Context, name string) (time.Time, error) {
 // row is locked while it is read and moved, so racing requests queue on it
 // and each sees the tat the one before it left.
 func (db *DB) TakeToken(ctx context.Context, key string, burst int, every time.Duration) (time.Duration, error) {
-	now, step := db.Now().UnixMilli(), max(every.Milliseconds(), 1)
+	step := max(every.Milliseconds(), 1)
 	var wait time.Duration
+	var now int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, tat) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
 			return err
@@ -88,6 +89,10 @@ func (db *DB) TakeToken(ctx context.Context, key string, burst int, every time.D
 		if err := tx.QueryRowContext(ctx, `SELECT tat FROM rate_limits WHERE key = $1`+db.Dialect.ForUpdate(), key).Scan(&tat); err != nil {
 			return err
 		}
+		// The clock is read holding the lock: racers read it in the order
+		// they move the bucket, so none is refused for having read it
+		// before the one that went first.
+		now = db.Now().UnixMilli()
 		next := max(tat, now) + step
 		if ahead := next - now - int64(burst)*step; ahead > 0 {
 			wait = time.Duration(ahead) * time.Millisecond

@@ -10,13 +10,13 @@ import (
 	"github.com/quire/quire/internal/model"
 )
 
-const collectionColumns = `c.id, c.owner, c.slug, c.name, c.description, c.private, c.item_order, c.feed_secret,
+const collectionColumns = `c.id, c.owner, c.slug, c.name, c.description, c.private, c.item_order, c.interest, c.feed_secret,
 	c.created_at, c.updated_at, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id)`
 
 func scanCollection(row interface{ Scan(...any) error }) (*model.Collection, error) {
 	var c model.Collection
 	var created, updated sql.NullInt64
-	if err := row.Scan(&c.ID, &c.Owner, &c.Slug, &c.Name, &c.Description, &c.Private, &c.Order, &c.FeedSecret,
+	if err := row.Scan(&c.ID, &c.Owner, &c.Slug, &c.Name, &c.Description, &c.Private, &c.Order, &c.Interest, &c.FeedSecret,
 		&created, &updated, &c.Count); err != nil {
 		return nil, err
 	}
@@ -28,9 +28,9 @@ func scanCollection(row interface{ Scan(...any) error }) (*model.Collection, err
 func (db *DB) CreateCollection(ctx context.Context, c *model.Collection) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
-		err := tx.QueryRowContext(ctx, `INSERT INTO collections (owner, slug, name, description, private, item_order, feed_secret, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) ON CONFLICT (owner, slug) DO NOTHING RETURNING id`,
-			c.Owner, c.Slug, c.Name, c.Description, c.Private, c.Order, c.FeedSecret, now.UnixMilli()).Scan(&c.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO collections (owner, slug, name, description, private, item_order, interest, feed_secret, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9) ON CONFLICT (owner, slug) DO NOTHING RETURNING id`,
+			c.Owner, c.Slug, c.Name, c.Description, c.Private, c.Order, c.Interest, c.FeedSecret, now.UnixMilli()).Scan(&c.ID)
 		if isNotFound(err) || db.Dialect.UniqueViolation(err) {
 			return model.Errorf(model.ECONFLICT, "%s already has a collection %q", c.Owner, c.Slug)
 		}
@@ -86,8 +86,8 @@ func (db *DB) ListCollections(ctx context.Context, owner string) ([]*model.Colle
 // UpdateCollection implements store.LibraryStore.
 func (db *DB) UpdateCollection(ctx context.Context, c *model.Collection) error {
 	return db.exec(ctx, fmt.Sprintf("collection %d", c.ID), `UPDATE collections SET name = $2, description = $3, private = $4,
-		item_order = $5, feed_secret = $6, updated_at = $7 WHERE id = $1`,
-		c.ID, c.Name, c.Description, c.Private, c.Order, c.FeedSecret, db.Now().UnixMilli())
+		item_order = $5, feed_secret = $6, interest = $7, updated_at = $8 WHERE id = $1`,
+		c.ID, c.Name, c.Description, c.Private, c.Order, c.FeedSecret, c.Interest, db.Now().UnixMilli())
 }
 
 // DeleteCollection implements store.LibraryStore.
@@ -254,4 +254,19 @@ func placeholders(args *[]any, vals []string) string {
 		ph[i] = fmt.Sprintf("$%d", len(*args))
 	}
 	return strings.Join(ph, ",")
+}
+
+// MarkNotInterested implements store.LibraryStore.
+func (db *DB) MarkNotInterested(ctx context.Context, collectionID int64, paperID string, on bool, at time.Time) error {
+	if !on {
+		return db.exec(ctx, "not interested in "+paperID, `DELETE FROM not_interested WHERE collection_id = $1 AND paper_id = $2`, collectionID, paperID)
+	}
+	return db.exec(ctx, "not interested in "+paperID, `INSERT INTO not_interested (collection_id, paper_id, created_at)
+		SELECT $1, p.id, $3 FROM papers p WHERE p.id = $2
+		ON CONFLICT (collection_id, paper_id) DO UPDATE SET created_at = excluded.created_at`, collectionID, paperID, at.UnixMilli())
+}
+
+// NotInterested implements store.LibraryStore.
+func (db *DB) NotInterested(ctx context.Context, collectionID int64) ([]string, error) {
+	return db.queryIDs(ctx, "not interested", `SELECT paper_id FROM not_interested WHERE collection_id = $1 ORDER BY created_at, paper_id`, collectionID)
 }

@@ -83,12 +83,12 @@ func testCollections(t *testing.T, s store.Store) {
 	if page, _ := s.CollectionItems(ctx(), &model.Collection{ID: c.ID}, 1, 1); len(page) != 1 || page[0].PaperID != "2501.00003" {
 		t.Errorf("page 2 of 1: %+v", page)
 	}
-	c.Name, c.Description, c.Private, c.FeedSecret = "Flow matching", "Papers on flows", false, "new-secret"
+	c.Name, c.Description, c.Private, c.FeedSecret, c.Interest = "Flow matching", "Papers on flows", false, "new-secret", true
 	if err := s.UpdateCollection(ctx(), c); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.FindCollection(ctx(), "ann", "flows")
-	if err != nil || got.Name != "Flow matching" || got.Private || got.Count != 3 || got.Order != model.OrderRecent || got.Owner != "Ann" {
+	if err != nil || got.Name != "Flow matching" || got.Private || got.Count != 3 || got.Order != model.OrderRecent || got.Owner != "Ann" || !got.Interest {
 		t.Errorf("found %+v, %v", got, err)
 	}
 	if _, err := s.FindCollectionByFeed(ctx(), "feed-Ann-flows"); model.ErrorCode(err) != model.ENOTFOUND {
@@ -110,6 +110,20 @@ func testCollections(t *testing.T, s store.Store) {
 	saved, _ := s.SavedIn(ctx(), "Ann", []string{"2501.00001", "2501.00009"})
 	if len(saved) != 1 || !slices.Equal(saved["2501.00001"], []string{"flows"}) {
 		t.Errorf("saved in %v", saved)
+	}
+	for _, id := range []string{"2501.00003", "2501.00001"} {
+		if err := s.MarkNotInterested(ctx(), c.ID, id, true, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.MarkNotInterested(ctx(), c.ID, "2501.09999", true, at); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("not interested in an unknown paper: %v", err)
+	}
+	if err := s.MarkNotInterested(ctx(), c.ID, "2501.00003", false, at); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.NotInterested(ctx(), c.ID); !slices.Equal(ids, []string{"2501.00001"}) {
+		t.Errorf("not interested %v", ids)
 	}
 	if err := s.RemoveItem(ctx(), c.ID, "2501.00001"); err != nil {
 		t.Fatal(err)

@@ -52,6 +52,7 @@ var tables = []table{
 	{name: "follows", key: []string{"user_name", "kind", "target"}, unique: true},
 	{name: "follow_excludes", key: []string{"user_name", "author", "paper_id"}, unique: true},
 	{name: "user_feeds", key: []string{"user_name"}, unique: true},
+	{name: "not_interested", key: []string{"collection_id", "paper_id"}, unique: true},
 	{name: "paper_states", key: []string{"user_name", "paper_id"}, unique: true},
 	{name: "digest_sends", key: []string{"subscription_id", "period"}, unique: true},
 	// The change feed's id and the copy marker belong to one database.

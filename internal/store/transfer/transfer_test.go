@@ -94,6 +94,7 @@ func populate(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.ImportItems(ctx, shelf.ID, []store.ImportItem{{PaperID: "2612.09999", Pending: true}}, time.Now())
 	must(err)
+	must(db.MarkNotInterested(ctx, shelf.ID, ps[1].ID, true, time.Now()))
 	must(db.MarkRead(ctx, "émilie", ps[0].ID, true, time.Now()))
 	must(db.Follow(ctx, "émilie", model.FollowAuthor, "Ada Lovelace", time.Now()))
 	must(db.ExcludeFromFollow(ctx, "émilie", "Ada Lovelace", ps[1].ID, true))

@@ -22,6 +22,8 @@ func (h *Handler) LibraryRoutes(handle func(pattern string, fn http.HandlerFunc)
 	handle("POST /api/collections/{slug}/items", h.addItems)
 	handle("DELETE /api/collections/{slug}/items/{id...}", h.removeItem)
 	handle("POST /api/collections/{slug}/import", h.importFile)
+	handle("PUT /api/collections/{slug}/not-interested/{id...}", h.notInterested(true))
+	handle("DELETE /api/collections/{slug}/not-interested/{id...}", h.notInterested(false))
 	handle("PUT /api/papers/{id}/read", h.markRead(true))
 	handle("DELETE /api/papers/{id}/read", h.markRead(false))
 	handle("PUT /api/papers/{id}/note", h.setNote)
@@ -35,6 +37,7 @@ type Collection struct {
 	Description string          `json:"description"`
 	Private     bool            `json:"private"`
 	Order       string          `json:"order"`
+	Interest    bool            `json:"interest"`
 	Count       int             `json:"count"`
 	CreatedAt   *Timestamp      `json:"createdAt,omitempty"`
 	UpdatedAt   *Timestamp      `json:"updatedAt,omitempty"`
@@ -61,7 +64,7 @@ type Item struct {
 // feed URLs are shown.
 func NewCollection(c *model.Collection, viewer *model.Account) Collection {
 	out := Collection{Slug: c.Slug, Owner: c.Owner, Name: c.Name, Description: c.Description, Private: c.Private,
-		Order: c.Order, Count: c.Count, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt),
+		Order: c.Order, Interest: c.Interest, Count: c.Count, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt),
 		URL: "/u/" + url.PathEscape(c.Owner) + "/c/" + url.PathEscape(c.Slug)}
 	if viewer != nil && viewer.Name == c.Owner {
 		base := "/feed/c/" + c.FeedSecret
@@ -148,11 +151,12 @@ type collectionBody struct {
 	Description   *string `json:"description"`
 	Private       *bool   `json:"private"`
 	Order         *string `json:"order"`
+	Interest      *bool   `json:"interest"`
 	NewFeedSecret bool    `json:"newFeedSecret"`
 }
 
 func (b collectionBody) input() core.CollectionInput {
-	return core.CollectionInput{Name: b.Name, Description: b.Description, Private: b.Private, Order: b.Order, NewFeedSecret: b.NewFeedSecret}
+	return core.CollectionInput{Name: b.Name, Description: b.Description, Private: b.Private, Order: b.Order, Interest: b.Interest, NewFeedSecret: b.NewFeedSecret}
 }
 
 func (h *Handler) createCollection(w http.ResponseWriter, r *http.Request) {
@@ -288,4 +292,18 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	response.JSON(w, http.StatusOK, rep)
+}
+
+func (h *Handler) notInterested(on bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := h.act(w, r, "library")
+		if a == nil {
+			return
+		}
+		if err := h.Library.NotInterested(r.Context(), a, r.PathValue("slug"), r.PathValue("id"), on); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		response.JSON(w, http.StatusOK, map[string]bool{"notInterested": on})
+	}
 }
