@@ -84,7 +84,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now, PromoteOnUpvote: m.Config.Promote, Fetch: fetch}
-	library := &core.Library{Store: db, Now: time.Now, Fetch: fetch, Titles: papers}
+	library := &core.Library{Store: db, Now: time.Now, Fetch: fetch, Titles: papers, Vectors: m.Index}
 	m.Jobs = scheduler.New(m.Log)
 	// Harvests, syncs and digests run once across replicas, claimed
 	// through leases in the database.

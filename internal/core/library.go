@@ -22,7 +22,10 @@ type Library struct {
 	Fetch func(ctx context.Context, id string) error
 	// Titles finds stored papers by title for imports (nil: no title match).
 	Titles TitleFinder
-	Now    func() time.Time
+	// Vectors gives the dense vectors recommendations use (nil: TF-IDF
+	// only).
+	Vectors VectorSource
+	Now     func() time.Time
 }
 
 // Limits of what one reader can keep, so that a visitor cannot grow the

@@ -196,3 +196,26 @@ func (ix *Index) Similar(id string, limit int) []Hit {
 	}
 	return ix.nearestLocked(ix.vix, ix.vix.vec(doc), limit, 0, doc, nil)
 }
+
+// Vectors returns the papers' dense vectors (nil for a paper without one),
+// from the embeddings endpoint when its vectors are ready, else from the
+// built-in model: recommendations use the same vectors as search.
+func (ix *Index) Vectors(ids []string) [][]float32 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([][]float32, len(ids))
+	vix := ix.vix
+	if r := ix.remote; r != nil && r.ready.Load() {
+		vix = r.vix
+	} else if ix.sem == nil {
+		return out
+	}
+	for i, id := range ids {
+		if doc, ok := ix.docOf[id]; ok && ix.alive(doc) {
+			if v := vix.vec(doc); v != nil {
+				out[i] = append([]float32(nil), v...)
+			}
+		}
+	}
+	return out
+}

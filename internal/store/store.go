@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/quire/quire/internal/model"
 )
@@ -59,6 +60,9 @@ type PaperFilter struct {
 	// UnreadBy and UnsavedBy leave out what that user has marked read or
 	// saved in any collection ("hide read").
 	UnreadBy, UnsavedBy string
+	// Recent keeps papers first published, or on the Daily list, at or
+	// after this time.
+	Recent time.Time
 	Categories          []string // in any of these categories or archives ("cs.LG", "cs")
 	Sort                string   // one of the Sort constants; SortSubmitted by default
 	Offset              int

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quire/quire/internal/model"
 )
 
 // getAs fetches path with a token and decodes the JSON body into v.
@@ -285,5 +288,56 @@ func TestFollowingPageAndFeed(t *testing.T) {
 	ts.getAs(t, "/api/follows", ann, &fs)
 	if len(fs) != 1 || fs[0].Target != "a. author" {
 		t.Errorf("follows %+v", fs)
+	}
+}
+
+// /for-you ranks new papers for the Reading list (an interest by default):
+// a paper like the saved ones comes before an unrelated one, with a reason
+// that names a term of it; "not interested" takes it off.
+func TestForYou(t *testing.T) {
+	ts := newTestServer(t, 8<<20, "../hf/testdata/2024-05-27.json")
+	ann := ts.member(t, "ann", "")
+	put := func(id, title, abstract string, age time.Duration) {
+		p := &model.Paper{ID: id, Title: title, Summary: abstract, Authors: []model.Author{{Name: "A. Author"}},
+			Categories: []string{"quant-ph"}, Versions: []model.Version{{Version: 1, Created: time.Now().Add(-age)}}}
+		if _, err := ts.DB.UpsertArxiv(context.Background(), []*model.Paper{p}, storeCheckpoint()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := 400 * 24 * time.Hour
+	put("2501.10001", "Surface code thresholds for quantum error correction", "Quantum error correction with surface codes and their decoding thresholds.", old)
+	put("2501.10002", "Decoding surface codes with belief propagation", "A decoder for quantum surface codes and error correction.", old)
+	put("2501.10003", "Lattice surgery in surface code quantum computers", "Logical qubits of surface codes and quantum error correction.", old)
+	put("2611.20001", "Fast decoders for quantum surface codes", "We decode surface codes for quantum error correction in real time.", 2*24*time.Hour)
+	put("2611.20002", "Message passing on molecular graphs", "Graph networks predict molecular properties.", 2*24*time.Hour)
+	if code, body, _ := ts.call(t, "POST", "/api/collections/reading-list/items", ann, `{"ids": ["2501.10001", "2501.10002", "2501.10003"]}`); code != 200 {
+		t.Fatalf("save: %d %v", code, body)
+	}
+	code, _, html := ts.getRaw(t, "/for-you", ann)
+	if code != 200 {
+		t.Fatalf("/for-you: %d", code)
+	}
+	related, unrelated := strings.Index(html, `id="p-2611.20001"`), strings.Index(html, `id="p-2611.20002"`)
+	if related < 0 || unrelated < 0 || related > unrelated {
+		t.Fatalf("related at %d, unrelated at %d", related, unrelated)
+	}
+	why := html[related:]
+	why = why[strings.Index(why, `class="because note"`):]
+	why = why[:strings.Index(why, "</p>")]
+	found := false
+	for _, term := range []string{"surface", "codes", "quantum", "decoders", "error", "correction"} {
+		found = found || strings.Contains(why, "<strong>"+term+"</strong>")
+	}
+	if !found || !strings.Contains(why, "closest to your") {
+		t.Errorf("reason %q names no term of the paper or no closest paper", why)
+	}
+	if strings.Contains(html, `id="p-2501.10001"`) {
+		t.Error("a saved paper is recommended")
+	}
+	if code, _, _ := ts.call(t, "PUT", "/api/collections/reading-list/not-interested/2611.20001", ann, ""); code != 200 {
+		t.Fatalf("not interested: %d", code)
+	}
+	if _, _, html := ts.getRaw(t, "/for-you", ann); strings.Contains(html, `id="p-2611.20001"`) {
+		t.Error("a paper marked not interested is still recommended")
 	}
 }

@@ -65,7 +65,7 @@ func newServerOn(t testing.TB, db *sqlstore.DB, mod func(*web.Options), paths ..
 	site := digest.Site{Name: "quire", BaseURL: "https://papers.example.org", From: "quire <digest@papers.example.org>"}
 	subs := &digest.Subscriptions{Store: db, Signer: signer, Site: site, Now: time.Now}
 	sender := &digest.Sender{Store: db, Papers: papers, Signer: signer, Site: site, Log: quiet}
-	library := &core.Library{Store: db, Now: time.Now}
+	library := &core.Library{Store: db, Now: time.Now, Titles: papers, Vectors: ix}
 	opts := web.Options{Papers: papers, Accounts: accounts, Community: community, Library: library, Log: quiet, SiteName: "quire",
 		Subscriptions: subs, Digests: sender, BaseURL: "https://papers.example.org", Limits: testLimits, Ready: db.Ready}
 	if mod != nil {

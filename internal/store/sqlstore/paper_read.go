@@ -142,6 +142,9 @@ func paperWhere(f store.PaperFilter) (string, []any) {
 	if f.ListedOnly {
 		conds = append(conds, "p.listing_day IS NOT NULL")
 	}
+	if !f.Recent.IsZero() {
+		conds = append(conds, "(p.published_at >= "+arg(f.Recent.UnixMilli())+" OR p.daily_date >= "+arg(model.DateOf(f.Recent).String())+")")
+	}
 	if f.UnreadBy != "" {
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM paper_states s WHERE s.user_name = "+arg(f.UnreadBy)+
 			" AND s.paper_id = p.id AND s.read_at IS NOT NULL)")

@@ -327,6 +327,9 @@ func testFollows(t *testing.T, s store.Store) {
 	if u, err := s.UserByFeed(ctx(), "secret-3"); u != "ann" || err != nil {
 		t.Errorf("by feed: %q %v", u, err)
 	}
+	if recent, err := s.FindPapers(ctx(), store.PaperFilter{Recent: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil || len(recent) != 1 || recent[0].ID != "2504.00001" {
+		t.Errorf("papers since 2025: %d %v", len(recent), err)
+	}
 	got, err := s.PapersByAuthor(ctx(), "ada LOVELACE", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), 10)
 	if err != nil || len(got) != 1 || got[0].ID != "2504.00001" {
 		t.Errorf("papers by author since 2025: %d %v", len(got), err)

@@ -16,7 +16,7 @@ var templateFiles embed.FS
 // pages are the views; each is parsed with layout.html and the partials.
 // Parsing all of them at start-up turns a template error into a start-up
 // failure instead of a broken page.
-var pages = []string{"list", "paper", "search", "org", "orgs", "error", "admin", "signup", "login", "settings", "submit", "user", "moderation", "notice", "new", "status", "library", "collection", "import", "following"}
+var pages = []string{"list", "paper", "search", "org", "orgs", "error", "admin", "signup", "login", "settings", "submit", "user", "moderation", "notice", "new", "status", "library", "collection", "import", "following", "foryou"}
 
 type engine struct {
 	views map[string]*template.Template

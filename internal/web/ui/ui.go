@@ -63,6 +63,7 @@ func (h *Handler) ActionRoutes(handle func(pattern string, fn http.HandlerFunc))
 	h.libraryRoutes(handle)
 	h.accountDataRoutes(handle)
 	h.followRoutes(handle)
+	h.forYouRoutes(handle)
 }
 
 // Routes registers the pages.
