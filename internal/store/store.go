@@ -62,11 +62,11 @@ type PaperFilter struct {
 	UnreadBy, UnsavedBy string
 	// Recent keeps papers first published, or on the Daily list, at or
 	// after this time.
-	Recent time.Time
-	Categories          []string // in any of these categories or archives ("cs.LG", "cs")
-	Sort                string   // one of the Sort constants; SortSubmitted by default
-	Offset              int
-	Limit               int // 0 means no limit
+	Recent     time.Time
+	Categories []string // in any of these categories or archives ("cs.LG", "cs")
+	Sort       string   // one of the Sort constants; SortSubmitted by default
+	Offset     int
+	Limit      int // 0 means no limit
 	// Brief loads what a card shows and leaves out the abstract, the AI
 	// summary, the versions and arXiv's free-text fields: a listing day
 	// is a thousand papers, and their abstracts are most of its bytes.

@@ -65,4 +65,3 @@ func (h *Handler) forYou(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, "foryou", page{Title: "For you", Nav: "foryou", Data: map[string]any{"Sections": view, "Days": days}})
 }
-
