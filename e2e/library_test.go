@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/quire/quire/internal/model"
+	"github.com/quire/quire/internal/store"
 )
 
 // waitJS polls check (a page condition) until it holds, for at most 5 s.
@@ -92,4 +96,43 @@ func TestLibraryInTheBrowser(t *testing.T) {
 		t.Errorf("BibTeX export: %q", bib)
 	}
 	screenshot(t, ctx, "library-collection")
+}
+
+// An interest built from three saved papers: /for-you shows a related new
+// paper first, with its reason, and "Not interested" takes it away.
+func TestForYouInTheBrowser(t *testing.T) {
+	ctx, m := browserMain(t)
+	base := m.URL()
+	put := func(id, title, abstract string, age time.Duration) {
+		p := &model.Paper{ID: id, Title: title, Summary: abstract, Authors: []model.Author{{Name: "A. Author"}},
+			Categories: []string{"quant-ph"}, Versions: []model.Version{{Version: 1, Created: time.Now().Add(-age)}}}
+		if _, err := m.DB.UpsertArxiv(context.Background(), []*model.Paper{p}, store.Checkpoint{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := 400 * 24 * time.Hour
+	put("2501.10001", "Surface code thresholds for quantum error correction", "Quantum error correction with surface codes and their decoding thresholds.", old)
+	put("2501.10002", "Decoding surface codes with belief propagation", "A decoder for quantum surface codes and error correction.", old)
+	put("2501.10003", "Lattice surgery in surface code quantum computers", "Logical qubits of surface codes and quantum error correction.", old)
+	put("2611.20001", "Fast decoders for quantum surface codes", "We decode surface codes for quantum error correction in real time.", 2*24*time.Hour)
+	put("2611.20002", "Message passing on molecular graphs", "Graph networks predict molecular properties.", 2*24*time.Hour)
+	signupForm(t, ctx, base, "ann")
+	for _, id := range []string{"2501.10001", "2501.10002", "2501.10003"} {
+		do(t, ctx, chromedp.Navigate(base+"/papers/"+id))
+		clickAndWait(t, ctx, "#save")
+	}
+	do(t, ctx, chromedp.Navigate(base+"/for-you"))
+	first := eval[string](t, ctx, `(document.querySelector(".interest article.card") || {}).id || ""`)
+	if first != "p-2611.20001" {
+		t.Fatalf("/for-you starts with %q", first)
+	}
+	why := eval[string](t, ctx, `document.querySelector(".interest .because").textContent`)
+	if !strings.Contains(why, "Why:") || !strings.Contains(why, "closest to your") {
+		t.Errorf("the reason reads %q", why)
+	}
+	screenshot(t, ctx, "for-you")
+	clickAndWait(t, ctx, ".interest .not-interested")
+	if eval[bool](t, ctx, `document.getElementById("p-2611.20001") !== null`) {
+		t.Error("the paper marked not interested is still shown")
+	}
 }

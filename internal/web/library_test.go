@@ -323,7 +323,7 @@ func TestForYou(t *testing.T) {
 	}
 	why := html[related:]
 	why = why[strings.Index(why, `class="because note"`):]
-	why = why[:strings.Index(why, "</p>")]
+	why = why[:strings.Index(why, "</div>")]
 	found := false
 	for _, term := range []string{"surface", "codes", "quantum", "decoders", "error", "correction"} {
 		found = found || strings.Contains(why, "<strong>"+term+"</strong>")
