@@ -113,6 +113,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	sender.Following = followingFor(library)
+	sender.Recommend = func(ctx context.Context, user string, days int) ([]core.ForYouSection, error) {
+		return library.ForYou(ctx, &model.Account{Name: user, Role: model.RoleMember}, days, 5)
+	}
 	if sender.Mailer != nil && m.Config.Jobs {
 		m.Jobs.Add(digestJob(sender))
 		m.closers = append(m.closers, sender.Mailer.Close)

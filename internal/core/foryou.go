@@ -45,8 +45,7 @@ func (l *Library) ForYou(ctx context.Context, a *model.Account, days, limit int)
 	if err != nil {
 		return nil, err
 	}
-	cands, err := l.Store.FindPapers(ctx, store.PaperFilter{Recent: l.Now().Add(-time.Duration(days) * 24 * time.Hour),
-		UnreadBy: a.Name, UnsavedBy: a.Name, Sort: store.SortPublished, Limit: maxCandidates})
+	cands, err := l.candidates(ctx, a.Name, days)
 	if err != nil {
 		return nil, err
 	}
@@ -136,4 +135,38 @@ func (l *Library) rankInterest(ctx context.Context, c *model.Collection, cands [
 		sec.Papers = append(sec.Papers, rec)
 	}
 	return sec, nil
+}
+
+// ForInterest is ForYou for one of a's interests (any collection of a's
+// can be asked for).
+func (l *Library) ForInterest(ctx context.Context, a *model.Account, slug string, days, limit int) (ForYouSection, error) {
+	c, err := l.own(ctx, a, slug)
+	if err != nil {
+		return ForYouSection{}, err
+	}
+	return l.forCollection(ctx, a.Name, c, days, limit)
+}
+
+// ForInterestByFeed is ForInterest for the holder of the collection's
+// secret feed URL.
+func (l *Library) ForInterestByFeed(ctx context.Context, secret string, days, limit int) (ForYouSection, error) {
+	c, err := l.Store.FindCollectionByFeed(ctx, secret)
+	if err != nil {
+		return ForYouSection{}, err
+	}
+	return l.forCollection(ctx, c.Owner, c, days, limit)
+}
+
+func (l *Library) forCollection(ctx context.Context, owner string, c *model.Collection, days, limit int) (ForYouSection, error) {
+	cands, err := l.candidates(ctx, owner, days)
+	if err != nil {
+		return ForYouSection{}, err
+	}
+	return l.rankInterest(ctx, c, cands, limit)
+}
+
+// candidates are the papers of the last days that owner has not saved or read.
+func (l *Library) candidates(ctx context.Context, owner string, days int) ([]*model.Paper, error) {
+	return l.Store.FindPapers(ctx, store.PaperFilter{Recent: l.Now().Add(-time.Duration(days) * 24 * time.Hour),
+		UnreadBy: owner, UnsavedBy: owner, Sort: store.SortPublished, Limit: maxCandidates})
 }

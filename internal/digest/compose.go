@@ -43,8 +43,9 @@ func (s Site) host() string {
 // Section is a part of a digest beyond the top papers: one saved search's
 // matches, or the new papers of what the subscriber follows.
 type Section struct {
-	Query     string // the saved search; "" for the follows
+	Query     string // the saved search; "" for the follows and interests
 	Following bool
+	Interest  string // the interest recommended for
 	Papers    []*model.Paper
 }
 
@@ -71,6 +72,7 @@ type view struct {
 type viewSection struct {
 	Query     string
 	Following bool
+	Interest  string
 	Papers    []paperItem
 }
 
@@ -106,7 +108,7 @@ func compose(site Site, d *Digest, token string, cache itemCache) (*mail.Message
 		v.Papers = append(v.Papers, cache.get(base, p))
 	}
 	for _, s := range d.Sections {
-		sec := viewSection{Query: s.Query, Following: s.Following}
+		sec := viewSection{Query: s.Query, Following: s.Following, Interest: s.Interest}
 		for _, p := range s.Papers {
 			sec.Papers = append(sec.Papers, cache.get(base, p))
 		}

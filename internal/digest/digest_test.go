@@ -89,11 +89,21 @@ func TestDigestGolden(t *testing.T) {
 		}
 		return ps, err
 	}
+	// And keeps one paper in her Reading list: the digest recommends others.
+	if _, err := lib.Add(context.Background(), &model.Account{Name: "ann"}, model.ReadingListSlug, []string{"2405.15574"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	s.Recommend = func(ctx context.Context, user string, days int) ([]core.ForYouSection, error) {
+		return lib.ForYou(ctx, &model.Account{Name: user}, days, 5)
+	}
 	d, err := s.Build(context.Background(), sub, sendDate, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Papers) != 10 || len(d.Sections) != 2 || len(d.Sections[0].Papers) == 0 || !d.Sections[1].Following || d.Sections[1].Papers[0].ID != top.ID {
+	if len(d.Sections) != 3 || d.Sections[1].Interest != "Reading list" || len(d.Sections[1].Papers) == 0 {
+		t.Fatalf("sections %+v", d.Sections)
+	}
+	if len(d.Papers) != 10 || len(d.Sections) != 3 || len(d.Sections[0].Papers) == 0 || !d.Sections[2].Following || d.Sections[2].Papers[0].ID != top.ID {
 		t.Fatalf("digest: %d papers, sections %+v", len(d.Papers), d.Sections)
 	}
 	msg, err := digest.Compose(site, d, "TOKEN")

@@ -21,6 +21,9 @@ type Sender struct {
 	// Following returns the papers of the last days that user follows
 	// (nil: no such section).
 	Following func(ctx context.Context, user string, days int) ([]*model.Paper, error)
+	// Recommend ranks the papers of the last days for each of user's
+	// interests (nil: no such sections).
+	Recommend func(ctx context.Context, user string, days int) ([]core.ForYouSection, error)
 	Mailer    mail.Mailer
 	Signer    *Signer
 	Site      Site
@@ -94,8 +97,24 @@ func (s *Sender) build(ctx context.Context, sub *model.Subscription, date model.
 		}
 		d.Sections = append(d.Sections, sec)
 	}
+	days := int(p.End.Time().Sub(p.Start.Time()).Hours()/24) + 1
+	if s.Recommend != nil {
+		secs, err := s.Recommend(ctx, sub.User, days)
+		if err != nil {
+			return nil, err
+		}
+		for _, fs := range secs {
+			sec := Section{Interest: fs.Interest.Name}
+			for _, r := range fs.Papers[:min(len(fs.Papers), 5)] {
+				sec.Papers = append(sec.Papers, r.Paper)
+			}
+			if len(sec.Papers) > 0 {
+				d.Sections = append(d.Sections, sec)
+			}
+		}
+	}
 	if s.Following != nil {
-		followed, err := s.Following(ctx, sub.User, int(p.End.Time().Sub(p.Start.Time()).Hours()/24)+1)
+		followed, err := s.Following(ctx, sub.User, days)
 		if err != nil {
 			return nil, err
 		}

@@ -334,6 +334,30 @@ func TestForYou(t *testing.T) {
 	if strings.Contains(html, `id="p-2501.10001"`) {
 		t.Error("a saved paper is recommended")
 	}
+	var recs []struct {
+		Paper  struct{ ID string }
+		Title  string
+		Score  float64
+		Reason struct {
+			Interest, Closest string
+			Terms             []string
+		}
+	}
+	if code := ts.getAs(t, "/api/recommendations?interest=reading-list&days=7&limit=5", ann, &recs); code != 200 || len(recs) != 2 {
+		t.Fatalf("API: %d %+v", code, recs)
+	}
+	if r := recs[0]; r.Paper.ID != "2611.20001" || r.Title == "" || len(r.Reason.Terms) == 0 || r.Reason.Closest == "" || r.Score <= recs[1].Score {
+		t.Errorf("first recommendation %+v", r)
+	}
+	if code := ts.getAs(t, "/api/recommendations?limit=500", ann, nil); code != 400 {
+		t.Errorf("limit 500: %d", code)
+	}
+	var c apiCollection
+	ts.getAs(t, "/api/collections/reading-list", ann, &c)
+	secret := strings.TrimSuffix(strings.TrimPrefix(c.Feeds.RSS, "/feed/c/"), ".rss")
+	if code, _, rss := ts.getRaw(t, "/feed/for-you/"+secret+".rss", ""); code != 200 || !strings.Contains(rss, "2611.20001") {
+		t.Errorf("interest feed: %d", code)
+	}
 	if code, _, _ := ts.call(t, "PUT", "/api/collections/reading-list/not-interested/2611.20001", ann, ""); code != 200 {
 		t.Fatalf("not interested: %d", code)
 	}

@@ -15,6 +15,7 @@ func (h *Handler) AccountRoutes(handle func(pattern string, fn http.HandlerFunc)
 	handle("GET /api/export", h.export)
 	handle("POST /api/import", h.importArchive)
 	handle("GET /api/follows", h.follows)
+	handle("GET /api/recommendations", h.recommendations)
 	handle("POST /api/follows", h.follow(true))
 	handle("DELETE /api/follows", h.follow(false))
 }

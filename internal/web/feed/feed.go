@@ -50,6 +50,7 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /feed/saved/{file}", h.saved)  // {secret}.{ext}
 	handle("GET /feed/c/{file}", h.collection) // {secret}.{ext}
 	handle("GET /feed/following/{file}", h.following)
+	handle("GET /feed/for-you/{file}", h.forYou) // {collection secret}.{ext}
 }
 
 func (h *Handler) daily(ext string) http.HandlerFunc {
@@ -197,6 +198,29 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
 	base := h.base(r)
 	f := &feeds.Feed{Title: h.SiteName + ": followed by " + user, Link: &feeds.Link{Href: base + "/following"},
 		Description: "New papers of the authors, organizations and users " + user + " follows.", Id: base + "/feed/following/" + secret + "." + ext}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	h.write(w, r, ext, f, papers, base)
+}
+
+// forYou serves /feed/for-you/{secret}.{ext}: the recommendations of the
+// interest whose collection feed secret this is.
+func (h *Handler) forYou(w http.ResponseWriter, r *http.Request) {
+	secret, ext, ok := h.secretFile(w, r)
+	if !ok {
+		return
+	}
+	sec, err := h.Library.ForInterestByFeed(r.Context(), secret, FollowingDays, DailyItems)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	papers := make([]*model.Paper, len(sec.Papers))
+	for i, p := range sec.Papers {
+		papers[i] = p.Paper
+	}
+	base := h.base(r)
+	f := &feeds.Feed{Title: h.SiteName + ": for " + sec.Interest.Name, Link: &feeds.Link{Href: base + "/for-you"},
+		Description: "New papers ranked for the interest " + sec.Interest.Name, Id: base + "/feed/for-you/" + secret + "." + ext}
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.write(w, r, ext, f, papers, base)
 }
