@@ -57,6 +57,9 @@ func newLibraryBench(b *testing.B) *libraryBench {
 			b.Fatalf("add: %d %v", code, body)
 		}
 	}
+	if code, body, _ := ts.call(b, "PATCH", "/api/collections/"+lb.slug, lb.token, `{"interest": true}`); code != 200 {
+		b.Fatalf("interest: %d %v", code, body)
+	}
 	for i := 0; i < 20_000; i += 2 { // every other paper read: half of the day's
 		if err := ts.DB.MarkRead(ctx, "ann", ps[i].ID, true, time.Now()); err != nil {
 			b.Fatal(err)
@@ -114,6 +117,13 @@ func BenchmarkLibrary(b *testing.B) {
 			h.ServeHTTP(w, req)
 			if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"added":10000`) {
 				b.Fatalf("import: %d %.300s", w.Code, w.Body.String())
+			}
+		}
+	})
+	b.Run("for-you-3000-candidates", func(b *testing.B) {
+		for b.Loop() {
+			if page := get(b, "/for-you?days=90"); !bytes.Contains(page, []byte("Why:")) {
+				b.Fatal("no recommendations")
 			}
 		}
 	})
