@@ -207,3 +207,31 @@ func TestDegenerateCorpusStaysLexical(t *testing.T) {
 		t.Errorf("hits = %v", hits)
 	}
 }
+
+// Vectors gives each indexed paper its unit vector (nil before a model, and
+// for unknown or removed papers), copies the caller may keep.
+func TestVectors(t *testing.T) {
+	ix := New(nil)
+	for i := 0; i < 80; i++ {
+		if i%2 == 0 {
+			ix.Put(paper(fmt.Sprint(i), "optimal transport flow", "transport plans and flow fields between distributions"))
+		} else {
+			ix.Put(paper(fmt.Sprint(i), "graph networks", "message passing on graphs and nodes"))
+		}
+	}
+	if vs := ix.Vectors([]string{"0"}); vs[0] != nil {
+		t.Fatal("a vector before any model")
+	}
+	ix.Train()
+	vs := ix.Vectors([]string{"0", "2", "1", "nope"})
+	if vs[0] == nil || vs[3] != nil {
+		t.Fatalf("vectors %v", vs)
+	}
+	if same, other := Dot(vs[0], vs[1]), Dot(vs[0], vs[2]); math.Abs(float64(Dot(vs[0], vs[0]))-1) > 1e-3 || same <= other {
+		t.Errorf("norm %v, same topic %v, other %v", Dot(vs[0], vs[0]), same, other)
+	}
+	vs[0][0] = 42
+	if again := ix.Vectors([]string{"0"}); again[0][0] == 42 {
+		t.Error("Vectors returned the index's own memory")
+	}
+}
