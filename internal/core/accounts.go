@@ -191,8 +191,8 @@ func (a *Accounts) CreateToken(ctx context.Context, user, name string) (string, 
 // subscription go; votes are withdrawn; comments stay, as by a deleted
 // user; the name stays taken.
 func (a *Accounts) Delete(ctx context.Context, acct *model.Account, confirm string) error {
-	if err := requireMember(acct); err != nil && model.ErrorCode(err) == model.EUNAUTH {
-		return err
+	if acct == nil { // a suspended account may still delete itself
+		return model.Errorf(model.EUNAUTH, "log in first")
 	}
 	ok := CheckPassword(acct.PasswordHash, confirm)
 	if acct.PasswordHash == noPassword {

@@ -64,8 +64,11 @@ func (db *DB) Follows(ctx context.Context, user string) ([]model.Follow, error) 
 // ExcludeFromFollow implements store.FollowStore.
 func (db *DB) ExcludeFromFollow(ctx context.Context, user, author, paperID string, excluded bool) error {
 	if !excluded {
-		_ = db.exec(ctx, "exclusion", `DELETE FROM follow_excludes WHERE user_name = $1 AND author = $2 AND paper_id = $3`, user, author, paperID)
-		return nil
+		err := db.exec(ctx, "exclusion", `DELETE FROM follow_excludes WHERE user_name = $1 AND author = $2 AND paper_id = $3`, user, author, paperID)
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil // not excluded: nothing to take back
+		}
+		return err
 	}
 	return db.exec(ctx, "exclusion", `INSERT INTO follow_excludes (user_name, author, paper_id) VALUES ($1,$2,$3)
 		ON CONFLICT (user_name, author, paper_id) DO UPDATE SET paper_id = excluded.paper_id`, user, author, paperID)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
 )
 
@@ -30,8 +29,12 @@ func (h *Handler) exclude(r *http.Request, a *model.Account) error {
 	return h.Library.Exclude(r.Context(), a, r.PostFormValue("author"), r.PostFormValue("paper"), r.PostFormValue("on") != "0")
 }
 
-// FollowingDays is the default window of /following.
-const FollowingDays = 30
+// FollowingDays is the default window of /following; FollowingLimit the
+// most papers it shows.
+const (
+	FollowingDays  = 30
+	FollowingLimit = 500
+)
 
 type followingView struct {
 	Follows []model.Follow
@@ -65,7 +68,7 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	fps = fps[:min(len(fps), core.MaxCollectionItems/100)]
+	fps = fps[:min(len(fps), FollowingLimit)]
 	ps := make([]*model.Paper, len(fps))
 	for i, fp := range fps {
 		ps[i] = fp.Paper

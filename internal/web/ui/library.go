@@ -42,11 +42,6 @@ func (h *Handler) save(r *http.Request, a *model.Account) error {
 	if r.PostFormValue("on") == "0" {
 		return h.Library.Remove(r.Context(), a, slug, r.PathValue("id"))
 	}
-	if slug == model.ReadingListSlug {
-		if _, err := h.Library.ReadingList(r.Context(), a); err != nil {
-			return err
-		}
-	}
 	_, err := h.Library.Add(r.Context(), a, slug, []string{r.PathValue("id")}, "")
 	return err
 }
