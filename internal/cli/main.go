@@ -107,6 +107,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Config.Jobs {
 		m.Jobs.Add(importFetchJob(library, fetcher))
+		m.Jobs.Add(recommendJob(library, m.Index, m.Log))
 	}
 	subs, sender, err := emailParts(ctx, m.Config, db, papers, m.Log)
 	if err != nil {
@@ -309,6 +310,36 @@ func importFetchJob(library *core.Library, fetcher *ingest.Fetcher) scheduler.Jo
 					return err
 				}
 			}
+		}}
+}
+
+// RefreshPerRun bounds the interests one run of the recommend job
+// retrains (the rest wait for the next minute, or for their owner's page
+// load, which retrains what it shows).
+const RefreshPerRun = 200
+
+// recommendJob keeps the stored recommendations fresh, every minute, once
+// across replicas: it retrains the interests changed since their model
+// was stored, then ranks the papers written since its last run for every
+// interest. The index must have followed the store first, so that the new
+// papers have their vectors.
+func recommendJob(library *core.Library, ix *search.Index, log *slog.Logger) scheduler.Job {
+	return scheduler.Job{Name: "recommend", Shared: true, Retries: 2, RetryDelay: time.Minute,
+		Next: func(now time.Time) time.Time { return now.Truncate(time.Minute).Add(time.Minute) },
+		Run: func(ctx context.Context) error {
+			if err := ix.Sync(ctx); err != nil {
+				return err
+			}
+			n, err := library.RefreshStale(ctx, RefreshPerRun)
+			if err != nil {
+				return err
+			}
+			st, err := library.RankNew(ctx)
+			if n > 0 || st.Papers > 0 {
+				log.Info("recommendations updated", slog.Int("retrained", n+st.Retrained), slog.Int("papers", st.Papers),
+					slog.Int("interests", st.Interests))
+			}
+			return err
 		}}
 }
 

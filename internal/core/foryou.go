@@ -2,24 +2,24 @@ package core
 
 import (
 	"context"
+	"math"
 	"sort"
 	"time"
 
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/recommend"
-	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
 )
 
-// VectorSource gives papers' dense vectors (the search index's).
-type VectorSource interface {
-	Vectors(ids []string) [][]float32
-}
-
 // Recommended is a paper for an interest, with why.
 type Recommended struct {
-	Paper   *model.Paper
-	Score   float32
+	Paper    *model.Paper
+	Interest *model.Collection
+	Score    float32 // the interest's model: a log-odds
+	// Order is what the list is sorted by: the model's probability mixed
+	// with the paper's community upvotes by the reader's choice, in [0, 1],
+	// comparable across interests (the merged view sorts by it).
+	Order   float64
 	Terms   []string     // the paper's terms that weigh most in the interest's model
 	Closest *model.Paper // the interest's paper nearest to it
 }
@@ -30,111 +30,26 @@ type ForYouSection struct {
 	Papers   []Recommended
 }
 
-// Bounds of one interest's training and ranking.
-const (
-	maxInterestPapers = 1000 // the most recent of an interest train its model
-	maxCandidates     = 3000 // new papers ranked per request
-)
+// closestAmong: the most recent papers of an interest the closest paper
+// is looked for in.
+const closestAmong = 300
 
-// ForYou ranks the papers of the last days for each of a's interests:
-// left out are what a saved, read, or marked "not interested" for that
-// interest. Each interest's model is trained on its papers against its
-// marks and the other papers (see package recommend).
+// ForYou ranks the papers of the last days (at most MaxForYouDays) for
+// each of a's interests, from the stored rankings (an interest changed
+// since its ranking was stored is retrained first): left out are what a
+// saved, read, or marked "not interested" for that interest.
 func (l *Library) ForYou(ctx context.Context, a *model.Account, days, limit int) ([]ForYouSection, error) {
 	cs, err := l.Collections(ctx, a, a.Name)
 	if err != nil {
 		return nil, err
 	}
-	cands, err := l.candidates(ctx, a.Name, days)
-	if err != nil {
-		return nil, err
-	}
-	var out []ForYouSection
+	var interests []*model.Collection
 	for _, c := range cs {
-		if !c.Interest || c.Count == 0 {
-			continue
-		}
-		sec, err := l.rankInterest(ctx, c, cands, limit)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sec)
-	}
-	return out, nil
-}
-
-func (l *Library) rankInterest(ctx context.Context, c *model.Collection, cands []*model.Paper, limit int) (ForYouSection, error) {
-	sec := ForYouSection{Interest: c}
-	recent := *c
-	recent.Order = model.OrderRecent
-	items, err := l.Items(ctx, &recent, 0, maxInterestPapers)
-	if err != nil {
-		return sec, err
-	}
-	negIDs, err := l.Store.NotInterested(ctx, c.ID)
-	if err != nil {
-		return sec, err
-	}
-	marked := map[string]bool{}
-	for _, id := range negIDs {
-		marked[id] = true
-	}
-	var negs []*model.Paper
-	if len(negIDs) > 0 {
-		if negs, err = l.Store.FindPapers(ctx, store.PaperFilter{IDs: negIDs}); err != nil {
-			return sec, err
+		if c.Interest && (c.Count > 0 || c.Keywords != "") {
+			interests = append(interests, c)
 		}
 	}
-	// One corpus: the interest's papers, its marks, then the candidates.
-	var docs []*model.Paper
-	var pos, neg []int
-	for _, it := range items {
-		pos = append(pos, len(docs))
-		docs = append(docs, it.Paper)
-	}
-	for _, p := range negs {
-		neg = append(neg, len(docs))
-		docs = append(docs, p)
-	}
-	first := len(docs)
-	for _, p := range cands {
-		if !marked[p.ID] {
-			docs = append(docs, p)
-		}
-	}
-	if len(docs) == first {
-		return sec, nil
-	}
-	toks := make([][]string, len(docs))
-	ids := make([]string, len(docs))
-	for i, p := range docs {
-		toks[i] = search.Tokens(p.Title + " " + p.Summary)
-		ids[i] = p.ID
-	}
-	var dense [][]float32
-	if l.Vectors != nil {
-		dense = l.Vectors.Vectors(ids)
-	}
-	corpus := recommend.NewCorpus(toks, dense)
-	m := corpus.Train(pos, neg, recommend.TrainOptions{Seed: uint64(c.ID)})
-	type scored struct {
-		d int
-		s float32
-	}
-	var ranked []scored
-	for d := first; d < len(docs); d++ {
-		ranked = append(ranked, scored{d, m.Score(corpus, d)})
-	}
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].s > ranked[j].s })
-	for _, r := range ranked[:min(limit, len(ranked))] {
-		why := corpus.Explain(m, pos, r.d, 3)
-		rec := Recommended{Paper: docs[r.d], Score: r.s, Terms: why.Terms}
-		if why.Closest >= 0 {
-			rec.Closest = docs[why.Closest]
-		}
-		sec.Papers = append(sec.Papers, rec)
-	}
-	return sec, nil
+	return l.forInterests(ctx, a.Name, interests, days, limit)
 }
 
 // ForInterest is ForYou for one of a's interests (any collection of a's
@@ -144,7 +59,7 @@ func (l *Library) ForInterest(ctx context.Context, a *model.Account, slug string
 	if err != nil {
 		return ForYouSection{}, err
 	}
-	return l.forCollection(ctx, a.Name, c, days, limit)
+	return l.forOne(ctx, a.Name, c, days, limit)
 }
 
 // ForInterestByFeed is ForInterest for the holder of the collection's
@@ -154,19 +69,239 @@ func (l *Library) ForInterestByFeed(ctx context.Context, secret string, days, li
 	if err != nil {
 		return ForYouSection{}, err
 	}
-	return l.forCollection(ctx, c.Owner, c, days, limit)
+	return l.forOne(ctx, c.Owner, c, days, limit)
 }
 
-func (l *Library) forCollection(ctx context.Context, owner string, c *model.Collection, days, limit int) (ForYouSection, error) {
-	cands, err := l.candidates(ctx, owner, days)
-	if err != nil {
-		return ForYouSection{}, err
+func (l *Library) forOne(ctx context.Context, owner string, c *model.Collection, days, limit int) (ForYouSection, error) {
+	secs, err := l.forInterests(ctx, owner, []*model.Collection{c}, days, limit)
+	if err != nil || len(secs) == 0 {
+		return ForYouSection{Interest: c}, err
 	}
-	return l.rankInterest(ctx, c, cands, limit)
+	return secs[0], nil
 }
 
-// candidates are the papers of the last days that owner has not saved or read.
-func (l *Library) candidates(ctx context.Context, owner string, days int) ([]*model.Paper, error) {
-	return l.Store.FindPapers(ctx, store.PaperFilter{Recent: l.Now().Add(-time.Duration(days) * 24 * time.Hour),
-		UnreadBy: owner, UnsavedBy: owner, Sort: store.SortPublished, Limit: maxCandidates})
+// MergeSections is the merged view: every interest's papers in one list
+// by their order, each paper once (under the interest it ranks best for).
+func MergeSections(secs []ForYouSection, limit int) []Recommended {
+	best := map[string]Recommended{}
+	for _, s := range secs {
+		for _, r := range s.Papers {
+			if b, ok := best[r.Paper.ID]; !ok || r.Order > b.Order {
+				best[r.Paper.ID] = r
+			}
+		}
+	}
+	out := make([]Recommended, 0, len(best))
+	for _, r := range best {
+		out = append(out, r)
+	}
+	sortRecommended(out)
+	return out[:min(limit, len(out))]
+}
+
+func sortRecommended(rs []Recommended) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].Order != rs[j].Order {
+			return rs[i].Order > rs[j].Order
+		}
+		return rs[i].Paper.ID > rs[j].Paper.ID
+	})
+}
+
+// interestRank is an interest's ranking as read (or just trained).
+type interestRank struct {
+	c     *model.Collection
+	model []byte
+	rank  recommend.Ranking
+}
+
+func (l *Library) forInterests(ctx context.Context, owner string, cs []*model.Collection, days, limit int) ([]ForYouSection, error) {
+	days = max(1, min(days, MaxForYouDays))
+	prefs, err := l.Store.ForYouPrefs(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	ranks, err := l.rankings(ctx, cs)
+	if err != nil {
+		return nil, err
+	}
+	// The best of each ranking in the window, a few times the limit since
+	// what the reader saved or read since is left out; then their papers
+	// in one read.
+	cutoff := l.Now().Add(-time.Duration(days) * 24 * time.Hour).Unix()
+	var ids []string
+	for _, ir := range ranks {
+		n := 0
+		for _, e := range ir.rank {
+			if e.Published >= cutoff && n < 4*limit {
+				ids = append(ids, e.ID)
+				n++
+			}
+		}
+	}
+	papers, err := l.papersByID(ctx, store.PaperFilter{UnreadBy: owner, UnsavedBy: owner}, ids)
+	if err != nil {
+		return nil, err
+	}
+	maxUp := 0
+	for _, p := range papers {
+		maxUp = max(maxUp, p.Upvotes)
+	}
+	mix := float64(max(0, min(prefs.Mix, 100))) / 100
+	var out []ForYouSection
+	for _, ir := range ranks {
+		sec := ForYouSection{Interest: ir.c}
+		for _, e := range ir.rank {
+			p := papers[e.ID]
+			if p == nil || e.Published < cutoff {
+				continue
+			}
+			order := (1-mix)/(1+math.Exp(-float64(e.Score))) + mix*math.Log1p(float64(p.Upvotes))/math.Log1p(float64(max(maxUp, 1)))
+			sec.Papers = append(sec.Papers, Recommended{Paper: p, Interest: ir.c, Score: e.Score, Order: order})
+			if len(sec.Papers) == 4*limit {
+				break
+			}
+		}
+		sortRecommended(sec.Papers)
+		sec.Papers = sec.Papers[:min(limit, len(sec.Papers))]
+		if err := l.explain(ctx, ir, sec.Papers); err != nil {
+			return nil, err
+		}
+		out = append(out, sec)
+	}
+	return out, nil
+}
+
+// rankings reads the stored rankings of cs, retraining those missing or
+// stale (changed since, or trained in another vector space).
+func (l *Library) rankings(ctx context.Context, cs []*model.Collection) ([]interestRank, error) {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	rows, err := l.Store.InterestRankings(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	space := l.space()
+	var out []interestRank
+	for _, c := range cs {
+		row := rows[c.ID]
+		if row != nil && row.Version >= c.Version && recommend.ModelSpace(row.Model) == space {
+			rank, err := recommend.DecodeRanking(row.Ranking)
+			if err == nil {
+				out = append(out, interestRank{c, row.Model, rank})
+				continue
+			}
+		}
+		t, err := l.refresh(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, interestRank{c, t.row.Model, t.rank})
+	}
+	return out, nil
+}
+
+// space names the vector space the search index serves now ("" when
+// there are no vectors).
+func (l *Library) space() string {
+	if l.Vectors == nil {
+		return ""
+	}
+	_, s := l.Vectors.Vectors(nil)
+	return s
+}
+
+// freshAt is when a paper became new: its first version, or its day on
+// the Daily list when later (an old paper can be on today's list).
+func freshAt(p *model.Paper) time.Time {
+	if p.Daily != nil && p.Daily.Day.Time().After(p.PublishedAt) {
+		return p.Daily.Day.Time()
+	}
+	return p.PublishedAt
+}
+
+// papersByID reads the papers ids that pass f, in batches of 500.
+func (l *Library) papersByID(ctx context.Context, f store.PaperFilter, ids []string) (map[string]*model.Paper, error) {
+	out := make(map[string]*model.Paper, len(ids))
+	for lo := 0; lo < len(ids); lo += 500 {
+		f.IDs = ids[lo:min(lo+500, len(ids))]
+		ps, err := l.Store.FindPapers(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out[p.ID] = p
+		}
+	}
+	return out, nil
+}
+
+// explain fills in why each of recs is recommended: its terms that weigh
+// most in the interest's model, and the interest's paper nearest to it
+// among its most recent (by the dense vectors, else by TF-IDF).
+func (l *Library) explain(ctx context.Context, ir interestRank, recs []Recommended) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	recent := *ir.c
+	recent.Order = model.OrderRecent
+	its, err := l.Store.CollectionItems(ctx, &recent, 0, closestAmong)
+	if err != nil {
+		return err
+	}
+	docs := make([]*model.Paper, len(recs))
+	for i, r := range recs {
+		docs[i] = r.Paper
+	}
+	pos := make([]int, 0, len(its))
+	if l.space() == "" { // no vectors: the positives' words
+		byID, err := l.papersByID(ctx, store.PaperFilter{}, itemIDs(its))
+		if err != nil {
+			return err
+		}
+		for _, it := range its {
+			if p := byID[it.PaperID]; p != nil {
+				pos = append(pos, len(docs))
+				docs = append(docs, p)
+			}
+		}
+	} else {
+		for _, it := range its {
+			pos = append(pos, len(docs))
+			docs = append(docs, &model.Paper{ID: it.PaperID}) // its vector is all closeness needs
+		}
+	}
+	corpus := l.corpus(docs)
+	m, err := corpus.Decode(ir.model)
+	if err != nil {
+		return err
+	}
+	closest := make([]string, len(recs))
+	var want []string
+	for i := range recs {
+		why := corpus.Explain(m, pos, i, 3)
+		recs[i].Terms = why.Terms
+		if why.Closest >= 0 {
+			closest[i] = docs[why.Closest].ID
+			want = append(want, closest[i])
+		}
+	}
+	found, err := l.papersByID(ctx, store.PaperFilter{}, want)
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		recs[i].Closest = found[closest[i]]
+	}
+	return nil
+}
+
+func itemIDs(its []model.CollectionItem) []string {
+	ids := make([]string, len(its))
+	for i, it := range its {
+		ids[i] = it.PaperID
+	}
+	return ids
 }

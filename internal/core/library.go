@@ -36,6 +36,7 @@ const (
 	MaxNoteLen         = 20_000
 	MaxNameLen         = 100
 	MaxDescriptionLen  = 2_000
+	MaxKeywordsLen     = 500
 	MaxItemsPerCall    = 1_000
 	maxFetchPerCall    = 10
 )
@@ -48,6 +49,8 @@ type CollectionInput struct {
 	Private     *bool
 	Order       *string
 	Interest    *bool // recommend papers for it (/for-you)
+	// Keywords start an interest before it has papers (a cold start).
+	Keywords *string
 	// NewFeedSecret revokes the feed URLs and makes new ones.
 	NewFeedSecret bool
 }
@@ -245,6 +248,13 @@ func applyInput(c *model.Collection, in CollectionInput) error {
 	}
 	if in.Interest != nil {
 		c.Interest = *in.Interest
+	}
+	if in.Keywords != nil {
+		kw := strings.Join(strings.Fields(*in.Keywords), " ")
+		if utf8.RuneCountInString(kw) > MaxKeywordsLen {
+			return model.Errorf(model.EINVALID, "an interest's keywords have at most %d characters", MaxKeywordsLen)
+		}
+		c.Keywords = kw
 	}
 	if in.NewFeedSecret {
 		c.FeedSecret = newSecret()

@@ -28,6 +28,12 @@ type Collection struct {
 	// Interest makes the collection one of its owner's interests, which
 	// /for-you recommends papers for.
 	Interest bool
+	// Keywords start an interest before (or besides) its papers: they
+	// count as one more paper of it (a cold start).
+	Keywords string
+	// Version counts changes to what the interest's model learns from;
+	// a stored ranking of an older version is stale.
+	Version int64
 	// FeedSecret names the collection's private feeds; a new one revokes
 	// the old URLs.
 	FeedSecret string
@@ -112,4 +118,14 @@ type Follow struct {
 	// Excluded are the papers left out of a followed author name (another
 	// person of that name).
 	Excluded []string `json:"excluded,omitempty"`
+}
+
+// ForYouPrefs are a reader's choices for /for-you.
+type ForYouPrefs struct {
+	// Mix is the share, 0–100, of community upvotes in the order; 0 ranks
+	// by the reader's interests alone.
+	Mix int
+	// Merged shows one list, each card naming its interest, rather than a
+	// section per interest.
+	Merged bool
 }

@@ -30,11 +30,19 @@ type Corpus struct {
 	Len    []int     // per doc, tokens
 	AvgLen float64
 	Dense  [][]float32
+	// Space names the dense vectors' space (see Model.Space).
+	Space string
 }
 
 // NewCorpus builds the corpus from each document's tokens and dense vector
-// (dense may be nil, or hold nils).
-func NewCorpus(tokens [][]string, dense [][]float32) *Corpus {
+// (dense may be nil, or hold nils), with idf over these documents.
+func NewCorpus(tokens [][]string, dense [][]float32) *Corpus { return NewCorpusIDF(tokens, dense, nil) }
+
+// NewCorpusIDF is NewCorpus with each term's idf given by idf (called once
+// with the whole vocabulary; nil: over these documents). A live instance
+// weighs terms by all its papers, so that a stored model's weights mean
+// the same in every corpus it scores.
+func NewCorpusIDF(tokens [][]string, dense [][]float32, idf func(terms []string) []float32) *Corpus {
 	c := &Corpus{Vocab: map[string]int32{}, Dense: dense}
 	df := []int{}
 	c.Counts = make([][]Term, len(tokens))
@@ -61,9 +69,13 @@ func NewCorpus(tokens [][]string, dense [][]float32) *Corpus {
 	}
 	n := float64(len(tokens))
 	c.AvgLen = float64(total) / max(n, 1)
-	c.IDF = make([]float32, len(c.Terms))
-	for id, d := range df {
-		c.IDF[id] = float32(math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5)))
+	if idf != nil {
+		c.IDF = idf(c.Terms)
+	} else {
+		c.IDF = make([]float32, len(c.Terms))
+		for id, d := range df {
+			c.IDF[id] = float32(math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5)))
+		}
 	}
 	c.TFIDF = make([][]Term, len(tokens))
 	for i, counts := range c.Counts {

@@ -10,7 +10,7 @@ import (
 
 // A stored model names its terms (term ids belong to one corpus) and keeps
 // each weight in a byte: an interest's model is a few KB.
-const encodingVersion = 1
+const encodingVersion = 2
 
 // Encode stores m: terms by name with int8 weights scaled by the largest,
 // the dense weights likewise, and the bias.
@@ -27,6 +27,8 @@ func (c *Corpus) Encode(m *Model) []byte {
 		maxD = max(maxD, abs32(w))
 	}
 	b := []byte{encodingVersion}
+	b = binary.AppendUvarint(b, uint64(len(m.Space)))
+	b = append(b, m.Space...)
 	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(maxT))
 	b = binary.AppendUvarint(b, uint64(len(ids)))
 	for _, id := range ids {
@@ -60,6 +62,7 @@ func (c *Corpus) Decode(b []byte) (*Model, error) {
 	}
 	r := reader{b: b[1:]}
 	m := &Model{Terms: map[int32]float32{}}
+	m.Space = string(r.bytes(r.uvarint()))
 	maxT := r.f32()
 	n := r.uvarint()
 	for i := uint64(0); i < n && r.err == nil; i++ {
@@ -132,4 +135,31 @@ func (r *reader) f32() float32 {
 		return math.Float32frombits(binary.LittleEndian.Uint32(b))
 	}
 	return 0
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = fmt.Errorf("%w: bad number", errModel)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// ModelSpace is the vector space a stored model was trained in, read
+// without decoding the rest ("" when b is not a stored model).
+func ModelSpace(b []byte) string {
+	if len(b) < 1 || b[0] != encodingVersion {
+		return ""
+	}
+	r := reader{b: b[1:]}
+	s := r.bytes(r.uvarint())
+	if r.err != nil {
+		return ""
+	}
+	return string(s)
 }

@@ -13,6 +13,10 @@ type Model struct {
 	Terms map[int32]float32 // term id → weight (the corpus's vocabulary)
 	Dense []float32
 	Bias  float32
+	// Space names the vector space Dense was learnt in: scored in another
+	// (the built-in vectors retrained, an endpoint switched), the model
+	// uses its terms only, and needs retraining.
+	Space string
 }
 
 // TrainOptions tune training; the zero value is the default.
@@ -134,7 +138,7 @@ func (c *Corpus) Train(pos, neg []int, o TrainOptions) *Model {
 		}
 		bias -= float32(rate * gb)
 	}
-	m := &Model{Terms: map[int32]float32{}, Dense: wd, Bias: bias}
+	m := &Model{Terms: map[int32]float32{}, Dense: wd, Bias: bias, Space: c.Space}
 	for id, w := range wt {
 		if w != 0 {
 			m.Terms[int32(id)] = w
@@ -158,11 +162,14 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // Score is the model's log-odds for document d.
 func (m *Model) Score(c *Corpus, d int) float32 {
 	s := m.Bias + dotSparse(c.TFIDF[d], m.Terms)
-	if m.Dense != nil {
+	if m.Dense != nil && m.Space == c.Space {
 		s += dotDense(m.Dense, c.vec(d))
 	}
 	return s
 }
+
+// Stale reports whether m was trained in another vector space than c's.
+func (m *Model) Stale(c *Corpus) bool { return m.Dense != nil && m.Space != c.Space }
 
 // prune keeps the max strongest term weights, so that a model stays a few
 // KB whatever the vocabulary.

@@ -12,6 +12,22 @@ type Reason struct {
 
 // Explain gives d's reason under m, with up to n terms.
 func (c *Corpus) Explain(m *Model, pos []int, d, n int) Reason {
+	r := Reason{Terms: c.TopTerms(m, d, n), Closest: -1}
+	best := float32(-2)
+	for _, p := range pos {
+		s := dotDense(c.vec(d), c.vec(p))
+		if c.vec(d) == nil || c.vec(p) == nil {
+			s = dotTerms(c.TFIDF[d], c.TFIDF[p])
+		}
+		if s > best {
+			best, r.Closest = s, p
+		}
+	}
+	return r
+}
+
+// TopTerms are the up to n terms of d that weigh most for it in m.
+func (c *Corpus) TopTerms(m *Model, d, n int) []string {
 	type tc struct {
 		term int32
 		c    float32
@@ -28,22 +44,15 @@ func (c *Corpus) Explain(m *Model, pos []int, d, n int) Reason {
 		}
 		return cs[a].term < cs[b].term
 	})
-	r := Reason{Closest: -1}
+	var out []string
 	for _, x := range cs[:min(n, len(cs))] {
-		r.Terms = append(r.Terms, c.Terms[x.term])
+		out = append(out, c.Terms[x.term])
 	}
-	best := float32(-2)
-	for _, p := range pos {
-		s := dotDense(c.vec(d), c.vec(p))
-		if c.vec(d) == nil || c.vec(p) == nil {
-			s = dotTerms(c.TFIDF[d], c.TFIDF[p])
-		}
-		if s > best {
-			best, r.Closest = s, p
-		}
-	}
-	return r
+	return out
 }
+
+// Vec is document d's dense vector (nil when it has none).
+func (c *Corpus) Vec(d int) []float32 { return c.vec(d) }
 
 // dotTerms is the dot product of two sparse vectors sorted by term id.
 func dotTerms(a, b []Term) float32 {

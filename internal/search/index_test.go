@@ -219,19 +219,29 @@ func TestVectors(t *testing.T) {
 			ix.Put(paper(fmt.Sprint(i), "graph networks", "message passing on graphs and nodes"))
 		}
 	}
-	if vs := ix.Vectors([]string{"0"}); vs[0] != nil {
-		t.Fatal("a vector before any model")
+	if vs, space := ix.Vectors([]string{"0"}); vs[0] != nil || space != "" {
+		t.Fatalf("a vector before any model, in space %q", space)
 	}
 	ix.Train()
-	vs := ix.Vectors([]string{"0", "2", "1", "nope"})
-	if vs[0] == nil || vs[3] != nil {
-		t.Fatalf("vectors %v", vs)
+	vs, space := ix.Vectors([]string{"0", "2", "1", "nope"})
+	if vs[0] == nil || vs[3] != nil || space == "" {
+		t.Fatalf("vectors %v in space %q", vs, space)
+	}
+	for i := 80; i < 170; i++ { // the corpus doubles: a new model, a new space
+		ix.Put(paper(fmt.Sprint(i), "optimal transport flow", "transport plans and flow fields between distributions"))
+	}
+	ix.Train()
+	if _, again := ix.Vectors([]string{"0"}); again == space || again == "" {
+		t.Errorf("space %q after retraining, %q before", again, space)
+	}
+	if idf := ix.IDF([]string{"transport", "graphs", "absent"}); !(idf[0] < idf[1] && idf[1] < idf[2]) {
+		t.Errorf("idf %v: a term in more papers weighs less", idf)
 	}
 	if same, other := Dot(vs[0], vs[1]), Dot(vs[0], vs[2]); math.Abs(float64(Dot(vs[0], vs[0]))-1) > 1e-3 || same <= other {
 		t.Errorf("norm %v, same topic %v, other %v", Dot(vs[0], vs[0]), same, other)
 	}
 	vs[0][0] = 42
-	if again := ix.Vectors([]string{"0"}); again[0][0] == 42 {
+	if again, _ := ix.Vectors([]string{"0"}); again[0][0] == 42 {
 		t.Error("Vectors returned the index's own memory")
 	}
 }

@@ -1,7 +1,10 @@
 package search
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -24,6 +27,24 @@ type LSA struct {
 	vocab map[string]int32
 	idf   []float32
 	terms []float32 // len(vocab) × Dim, row-major
+}
+
+// space names the model's vector space: a hash of its size and of its
+// first term vectors, the same after a snapshot is loaded and different
+// after any retraining.
+func (l *LSA) space() string {
+	h := fnv.New64a()
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(l.Dim))
+	h.Write(b[:])
+	for _, w := range l.words[:min(16, len(l.words))] {
+		h.Write([]byte(w))
+	}
+	for _, f := range l.terms[:min(1024, len(l.terms))] {
+		binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
+		h.Write(b[:])
+	}
+	return fmt.Sprintf("lsa-%016x", h.Sum64())
 }
 
 // LSAOptions tune training.

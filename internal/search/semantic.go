@@ -1,7 +1,9 @@
 package search
 
 import (
+	"fmt"
 	"log/slog"
+	"math"
 	"sort"
 	"time"
 )
@@ -199,16 +201,22 @@ func (ix *Index) Similar(id string, limit int) []Hit {
 
 // Vectors returns the papers' dense vectors (nil for a paper without one),
 // from the embeddings endpoint when its vectors are ready, else from the
-// built-in model: recommendations use the same vectors as search.
-func (ix *Index) Vectors(ids []string) [][]float32 {
+// built-in model: recommendations use the same vectors as search. space
+// names the vector space ("" when there are no vectors): a model trained
+// in one space means nothing in another (the built-in model is retrained
+// as the instance grows; the endpoint may come and go).
+func (ix *Index) Vectors(ids []string) (vecs [][]float32, space string) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := make([][]float32, len(ids))
 	vix := ix.vix
-	if r := ix.remote; r != nil && r.ready.Load() {
-		vix = r.vix
-	} else if ix.sem == nil {
-		return out
+	switch r := ix.remote; {
+	case r != nil && r.ready.Load():
+		vix, space = r.vix, fmt.Sprintf("remote-%d", r.vix.store.dim)
+	case ix.sem == nil:
+		return out, ""
+	default:
+		space = ix.sem.space()
 	}
 	for i, id := range ids {
 		if doc, ok := ix.docOf[id]; ok && ix.alive(doc) {
@@ -216,6 +224,22 @@ func (ix *Index) Vectors(ids []string) [][]float32 {
 				out[i] = append([]float32(nil), v...)
 			}
 		}
+	}
+	return out, space
+}
+
+// IDF returns BM25's idf of each term over the indexed papers,
+// ln(1 + (N − df + ½)/(df + ½)): recommendations weigh terms by the whole
+// instance, so that a model's weights mean the same for every batch of
+// papers it scores.
+func (ix *Index) IDF(terms []string) []float32 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := float64(ix.live)
+	out := make([]float32, len(terms))
+	for i, t := range terms {
+		df := float64(min(len(ix.postings[t]), ix.live))
+		out[i] = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
 	}
 	return out
 }

@@ -17,6 +17,8 @@ type LibraryStore interface {
 	// FindCollection returns owner's collection slug (owner in any case),
 	// with its count, or ENOTFOUND.
 	FindCollection(ctx context.Context, owner, slug string) (*model.Collection, error)
+	// FindCollectionByID returns the collection id, or ENOTFOUND.
+	FindCollectionByID(ctx context.Context, id int64) (*model.Collection, error)
 	// FindCollectionByFeed returns the collection whose feed secret this
 	// is, or ENOTFOUND.
 	FindCollectionByFeed(ctx context.Context, secret string) (*model.Collection, error)

@@ -25,6 +25,7 @@ type Store interface {
 	LibraryStore
 	AccountData
 	FollowStore
+	RecommendStore
 	// Version returns a number that changes whenever any committed data
 	// changes, including writes by other processes. Caches key on it.
 	Version(ctx context.Context) (int64, error)

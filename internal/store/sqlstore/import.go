@@ -12,10 +12,11 @@ import (
 )
 
 // reserve moves the collection's next position on by n under its row lock
-// and returns the first reserved position.
+// (counting a change of the interest) and returns the first reserved
+// position.
 func reserve(ctx context.Context, tx *sql.Tx, collectionID int64, n int, at time.Time) (int64, error) {
 	var end int64
-	err := tx.QueryRowContext(ctx, `UPDATE collections SET next_item = next_item + $2, updated_at = $3 WHERE id = $1 RETURNING next_item`,
+	err := tx.QueryRowContext(ctx, `UPDATE collections SET next_item = next_item + $2, updated_at = $3, version = version + 1 WHERE id = $1 RETURNING next_item`,
 		collectionID, n, at.UnixMilli()).Scan(&end)
 	if isNotFound(err) {
 		return 0, model.Errorf(model.ENOTFOUND, "no such collection")
@@ -100,6 +101,10 @@ func (db *DB) ResolvePending(ctx context.Context, ids []string, maxTries int) (i
 		}
 		n, _ := res.RowsAffected()
 		resolved = int(n)
+		if _, err := tx.ExecContext(ctx, `UPDATE collections SET version = version + 1 WHERE id IN (SELECT c.collection_id
+			FROM collection_pending c JOIN papers p ON p.id = c.paper_id WHERE c.paper_id IN (`+in+`))`, args...); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM collection_pending WHERE paper_id IN (`+in+`)
 			AND EXISTS (SELECT 1 FROM papers p WHERE p.id = collection_pending.paper_id)`, args...); err != nil {
 			return err

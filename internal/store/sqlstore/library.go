@@ -11,13 +11,13 @@ import (
 )
 
 const collectionColumns = `c.id, c.owner, c.slug, c.name, c.description, c.private, c.item_order, c.interest, c.feed_secret,
-	c.created_at, c.updated_at, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id)`
+	c.created_at, c.updated_at, c.version, c.keywords, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id)`
 
 func scanCollection(row interface{ Scan(...any) error }) (*model.Collection, error) {
 	var c model.Collection
 	var created, updated sql.NullInt64
 	if err := row.Scan(&c.ID, &c.Owner, &c.Slug, &c.Name, &c.Description, &c.Private, &c.Order, &c.Interest, &c.FeedSecret,
-		&created, &updated, &c.Count); err != nil {
+		&created, &updated, &c.Version, &c.Keywords, &c.Count); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
@@ -28,9 +28,9 @@ func scanCollection(row interface{ Scan(...any) error }) (*model.Collection, err
 func (db *DB) CreateCollection(ctx context.Context, c *model.Collection) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
-		err := tx.QueryRowContext(ctx, `INSERT INTO collections (owner, slug, name, description, private, item_order, interest, feed_secret, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9) ON CONFLICT (owner, slug) DO NOTHING RETURNING id`,
-			c.Owner, c.Slug, c.Name, c.Description, c.Private, c.Order, c.Interest, c.FeedSecret, now.UnixMilli()).Scan(&c.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO collections (owner, slug, name, description, private, item_order, interest, feed_secret, keywords, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) ON CONFLICT (owner, slug) DO NOTHING RETURNING id`,
+			c.Owner, c.Slug, c.Name, c.Description, c.Private, c.Order, c.Interest, c.FeedSecret, c.Keywords, now.UnixMilli()).Scan(&c.ID)
 		if isNotFound(err) || db.Dialect.UniqueViolation(err) {
 			return model.Errorf(model.ECONFLICT, "%s already has a collection %q", c.Owner, c.Slug)
 		}
@@ -46,6 +46,11 @@ func (db *DB) CreateCollection(ctx context.Context, c *model.Collection) error {
 func (db *DB) FindCollection(ctx context.Context, owner, slug string) (*model.Collection, error) {
 	return db.findCollection(ctx, "collection "+owner+"/"+slug,
 		`lower(c.owner) = lower($1) AND c.slug = $2`, owner, slug)
+}
+
+// FindCollectionByID implements store.LibraryStore.
+func (db *DB) FindCollectionByID(ctx context.Context, id int64) (*model.Collection, error) {
+	return db.findCollection(ctx, fmt.Sprintf("collection %d", id), `c.id = $1`, id)
 }
 
 // FindCollectionByFeed implements store.LibraryStore.
@@ -83,11 +88,12 @@ func (db *DB) ListCollections(ctx context.Context, owner string) ([]*model.Colle
 	return out, rows.Err()
 }
 
-// UpdateCollection implements store.LibraryStore.
+// UpdateCollection implements store.LibraryStore. Any update counts as a
+// change of the interest (its flag or keywords may be what changed).
 func (db *DB) UpdateCollection(ctx context.Context, c *model.Collection) error {
 	return db.exec(ctx, fmt.Sprintf("collection %d", c.ID), `UPDATE collections SET name = $2, description = $3, private = $4,
-		item_order = $5, feed_secret = $6, interest = $7, updated_at = $8 WHERE id = $1`,
-		c.ID, c.Name, c.Description, c.Private, c.Order, c.FeedSecret, c.Interest, db.Now().UnixMilli())
+		item_order = $5, feed_secret = $6, interest = $7, keywords = $8, updated_at = $9, version = version + 1 WHERE id = $1`,
+		c.ID, c.Name, c.Description, c.Private, c.Order, c.FeedSecret, c.Interest, c.Keywords, db.Now().UnixMilli())
 }
 
 // DeleteCollection implements store.LibraryStore.
@@ -141,7 +147,7 @@ func (db *DB) AddItems(ctx context.Context, collectionID int64, items []model.Co
 
 // RemoveItem implements store.LibraryStore.
 func (db *DB) RemoveItem(ctx context.Context, collectionID int64, paperID string) error {
-	return db.exec(ctx, "collection item "+paperID, `DELETE FROM collection_items WHERE collection_id = $1 AND paper_id = $2`, collectionID, paperID)
+	return db.execChanging(ctx, "collection item "+paperID, collectionID, `DELETE FROM collection_items WHERE collection_id = $1 AND paper_id = $2`, collectionID, paperID)
 }
 
 // CollectionItems implements store.LibraryStore.
@@ -259,9 +265,9 @@ func placeholders(args *[]any, vals []string) string {
 // MarkNotInterested implements store.LibraryStore.
 func (db *DB) MarkNotInterested(ctx context.Context, collectionID int64, paperID string, on bool, at time.Time) error {
 	if !on {
-		return db.exec(ctx, "not interested in "+paperID, `DELETE FROM not_interested WHERE collection_id = $1 AND paper_id = $2`, collectionID, paperID)
+		return db.execChanging(ctx, "not interested in "+paperID, collectionID, `DELETE FROM not_interested WHERE collection_id = $1 AND paper_id = $2`, collectionID, paperID)
 	}
-	return db.exec(ctx, "not interested in "+paperID, `INSERT INTO not_interested (collection_id, paper_id, created_at)
+	return db.execChanging(ctx, "not interested in "+paperID, collectionID, `INSERT INTO not_interested (collection_id, paper_id, created_at)
 		SELECT $1, p.id, $3 FROM papers p WHERE p.id = $2
 		ON CONFLICT (collection_id, paper_id) DO UPDATE SET created_at = excluded.created_at`, collectionID, paperID, at.UnixMilli())
 }

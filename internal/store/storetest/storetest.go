@@ -65,6 +65,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ImportPending", testImportPending},
 		{"Follows", testFollows},
 		{"DeleteAccount", testDeleteAccount},
+		{"InterestRankings", testInterestRankings},
+		{"FeedCursorsAndPrefs", testFeedCursorsAndPrefs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

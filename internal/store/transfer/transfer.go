@@ -53,6 +53,7 @@ var tables = []table{
 	{name: "follow_excludes", key: []string{"user_name", "author", "paper_id"}, unique: true},
 	{name: "user_feeds", key: []string{"user_name"}, unique: true},
 	{name: "not_interested", key: []string{"collection_id", "paper_id"}, unique: true},
+	{name: "foryou_prefs", key: []string{"user_name"}, unique: true},
 	{name: "paper_states", key: []string{"user_name", "paper_id"}, unique: true},
 	{name: "digest_sends", key: []string{"subscription_id", "period"}, unique: true},
 	// The change feed's id and the copy marker belong to one database.
@@ -61,8 +62,9 @@ var tables = []table{
 
 // Tables left out: schema_migrations (the target migrates itself),
 // readiness (a probe's scratch row), job_leases (a run in progress
-// belongs to the source's replicas) and rate_limits (buckets refill within
-// minutes).
+// belongs to the source's replicas), rate_limits (buckets refill within
+// minutes), interest_rankings (derived: retrained on the first page load
+// or by the job) and feed_cursors (positions in the source's change feed).
 
 // Options tune a copy.
 type Options struct {
