@@ -51,6 +51,7 @@ type ArchiveCollection struct {
 	Private     bool          `json:"private"`
 	Order       string        `json:"order"`
 	Interest    bool          `json:"interest"`
+	Keywords    string        `json:"keywords,omitempty"`
 	Items       []ArchiveItem `json:"items"`
 	// NotInterested are the papers marked "not interested" for it.
 	NotInterested []string `json:"notInterested,omitempty"`
@@ -104,7 +105,7 @@ func (l *Library) Export(ctx context.Context, a *model.Account) (*Archive, error
 			return nil, err
 		}
 		ac := ArchiveCollection{Slug: c.Slug, Name: c.Name, Description: c.Description, Private: c.Private, Order: c.Order,
-			Interest: c.Interest, Items: []ArchiveItem{}}
+			Interest: c.Interest, Keywords: c.Keywords, Items: []ArchiveItem{}}
 		if ac.NotInterested, err = l.Store.NotInterested(ctx, c.ID); err != nil {
 			return nil, err
 		}
@@ -262,11 +263,11 @@ func (l *Library) ImportArchive(ctx context.Context, a *model.Account, body []by
 func (l *Library) restoreCollection(ctx context.Context, a *model.Account, ac ArchiveCollection, rep *ArchiveReport) error {
 	c, err := l.Collection(ctx, a, a.Name, ac.Slug)
 	if model.ErrorCode(err) == model.ENOTFOUND {
-		name, desc, priv, order, interest := ac.Name, ac.Description, ac.Private, ac.Order, ac.Interest
+		name, desc, priv, order, interest, kw := ac.Name, ac.Description, ac.Private, ac.Order, ac.Interest, ac.Keywords
 		if order == "" {
 			order = model.OrderAdded
 		}
-		in := CollectionInput{Name: &name, Description: &desc, Private: &priv, Order: &order, Interest: &interest}
+		in := CollectionInput{Name: &name, Description: &desc, Private: &priv, Order: &order, Interest: &interest, Keywords: &kw}
 		if c, err = l.CreateCollection(ctx, a, in); err != nil {
 			return err
 		}

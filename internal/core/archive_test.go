@@ -20,7 +20,7 @@ func TestArchiveRoundTrip(t *testing.T) {
 	libA, dbA, ann, _ := libraryOnDemo(t)
 	libB, _, _, bob := libraryOnDemo(t)
 	ps, _ := dbA.FindPapers(ctx, store.PaperFilter{OnDaily: true, Sort: store.SortUpvotes, Limit: 6})
-	c, _ := libA.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Private: ptr(false), Interest: ptr(true)})
+	c, _ := libA.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Private: ptr(false), Interest: ptr(true), Keywords: ptr("optimal transport")})
 	if _, err := libA.Add(ctx, ann, c.Slug, []string{ps[3].ID, ps[1].ID, ps[4].ID}, "key paper"); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestArchiveRoundTrip(t *testing.T) {
 	}
 	for i, want := range ar.Collections {
 		got := again.Collections[i]
-		if got.Slug != want.Slug || got.Name != want.Name || got.Private != want.Private || got.Interest != want.Interest ||
+		if got.Slug != want.Slug || got.Name != want.Name || got.Private != want.Private || got.Interest != want.Interest || got.Keywords != want.Keywords ||
 			!slices.Equal(got.NotInterested, want.NotInterested) || len(got.Items) != len(want.Items) {
 			t.Errorf("collection %d: %+v, want %+v", i, got, want)
 			continue

@@ -364,4 +364,35 @@ func TestForYou(t *testing.T) {
 	if _, _, html := ts.getRaw(t, "/for-you", ann); strings.Contains(html, `id="p-2611.20001"`) {
 		t.Error("a paper marked not interested is still recommended")
 	}
+	if code, _, _ := ts.call(t, "POST", "/api/collections/reading-list/reset", ann, ""); code != 204 {
+		t.Fatalf("reset: %d", code)
+	}
+	if _, _, html := ts.getRaw(t, "/for-you", ann); !strings.Contains(html, `id="p-2611.20001"`) {
+		t.Error("after a reset the paper marked not interested is still left out")
+	}
+	// A cold start: an interest from keywords alone.
+	if code, body, _ := ts.call(t, "POST", "/api/collections", ann, `{"name": "Graphs", "interest": true, "keywords": "molecular graphs, message passing"}`); code != 201 || body["keywords"] != "molecular graphs, message passing" {
+		t.Fatalf("create an interest from keywords: %d %v", code, body)
+	}
+	if code := ts.getAs(t, "/api/recommendations?interest=graphs&limit=5", ann, &recs); code != 200 || len(recs) == 0 || recs[0].Paper.ID != "2611.20002" {
+		t.Errorf("keywords' recommendations: %d %+v", code, recs)
+	}
+	// Settings: the mix is a share, the merged view names each card's interest.
+	if code, _, _ := ts.call(t, "PUT", "/api/recommendations/settings", ann, `{"mix": 150}`); code != 400 {
+		t.Errorf("mix 150: %d", code)
+	}
+	if code, _, _ := ts.call(t, "PUT", "/api/recommendations/settings", ann, `{"mix": 20, "merged": true}`); code != 200 {
+		t.Errorf("settings: %d", code)
+	}
+	var set struct {
+		Mix    int
+		Merged bool
+	}
+	if ts.getAs(t, "/api/recommendations/settings", ann, &set); set.Mix != 20 || !set.Merged {
+		t.Errorf("settings read back %+v", set)
+	}
+	_, _, html = ts.getRaw(t, "/for-you", ann)
+	if !strings.Contains(html, `For “<a href="/u/ann/c/graphs">Graphs</a>”`) || !strings.Contains(html, `For “<a href="/u/ann/c/reading-list">Reading list</a>”`) {
+		t.Error("the merged view does not name each paper's interest")
+	}
 }

@@ -16,6 +16,8 @@ func (h *Handler) AccountRoutes(handle func(pattern string, fn http.HandlerFunc)
 	handle("POST /api/import", h.importArchive)
 	handle("GET /api/follows", h.follows)
 	handle("GET /api/recommendations", h.recommendations)
+	handle("GET /api/recommendations/settings", h.forYouPrefs)
+	handle("PUT /api/recommendations/settings", h.setForYouPrefs)
 	handle("POST /api/follows", h.follow(true))
 	handle("DELETE /api/follows", h.follow(false))
 }

@@ -24,6 +24,7 @@ func (h *Handler) LibraryRoutes(handle func(pattern string, fn http.HandlerFunc)
 	handle("POST /api/collections/{slug}/import", h.importFile)
 	handle("PUT /api/collections/{slug}/not-interested/{id...}", h.notInterested(true))
 	handle("DELETE /api/collections/{slug}/not-interested/{id...}", h.notInterested(false))
+	handle("POST /api/collections/{slug}/reset", h.resetInterest)
 	handle("PUT /api/papers/{id}/read", h.markRead(true))
 	handle("DELETE /api/papers/{id}/read", h.markRead(false))
 	handle("PUT /api/papers/{id}/note", h.setNote)
@@ -38,6 +39,7 @@ type Collection struct {
 	Private     bool            `json:"private"`
 	Order       string          `json:"order"`
 	Interest    bool            `json:"interest"`
+	Keywords    string          `json:"keywords"` // an interest's cold start
 	Count       int             `json:"count"`
 	CreatedAt   *Timestamp      `json:"createdAt,omitempty"`
 	UpdatedAt   *Timestamp      `json:"updatedAt,omitempty"`
@@ -64,7 +66,7 @@ type Item struct {
 // feed URLs are shown.
 func NewCollection(c *model.Collection, viewer *model.Account) Collection {
 	out := Collection{Slug: c.Slug, Owner: c.Owner, Name: c.Name, Description: c.Description, Private: c.Private,
-		Order: c.Order, Interest: c.Interest, Count: c.Count, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt),
+		Order: c.Order, Interest: c.Interest, Keywords: c.Keywords, Count: c.Count, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt),
 		URL: "/u/" + url.PathEscape(c.Owner) + "/c/" + url.PathEscape(c.Slug)}
 	if viewer != nil && viewer.Name == c.Owner {
 		base := "/feed/c/" + c.FeedSecret
@@ -152,11 +154,13 @@ type collectionBody struct {
 	Private       *bool   `json:"private"`
 	Order         *string `json:"order"`
 	Interest      *bool   `json:"interest"`
+	Keywords      *string `json:"keywords"`
 	NewFeedSecret bool    `json:"newFeedSecret"`
 }
 
 func (b collectionBody) input() core.CollectionInput {
-	return core.CollectionInput{Name: b.Name, Description: b.Description, Private: b.Private, Order: b.Order, Interest: b.Interest, NewFeedSecret: b.NewFeedSecret}
+	return core.CollectionInput{Name: b.Name, Description: b.Description, Private: b.Private, Order: b.Order, Interest: b.Interest, Keywords: b.Keywords,
+		NewFeedSecret: b.NewFeedSecret}
 }
 
 func (h *Handler) createCollection(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/web/auth"
 	"github.com/quire/quire/internal/web/response"
 )
@@ -32,7 +34,7 @@ const (
 // recommendations is GET /api/recommendations?interest={slug}&days=N&limit=K.
 func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	days, err := intParam(q, "days", DefaultRecDays, 1, 90)
+	days, err := intParam(q, "days", DefaultRecDays, 1, core.MaxForYouDays)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -59,4 +61,52 @@ func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	response.JSON(w, http.StatusOK, out)
+}
+
+// ForYouSettings are a reader's choices for recommendations.
+type ForYouSettings struct {
+	// Mix is the share (0–100) of community upvotes in the order.
+	Mix int `json:"mix"`
+	// Merged: /for-you shows one list rather than a section per interest.
+	Merged bool `json:"merged"`
+}
+
+func (h *Handler) forYouPrefs(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Library.ForYouPrefs(r.Context(), auth.Account(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	response.JSON(w, http.StatusOK, ForYouSettings{Mix: p.Mix, Merged: p.Merged})
+}
+
+func (h *Handler) setForYouPrefs(w http.ResponseWriter, r *http.Request) {
+	a := h.act(w, r, "library")
+	if a == nil {
+		return
+	}
+	var b ForYouSettings
+	if err := decode(r, &b); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.Library.SetForYouPrefs(r.Context(), a, model.ForYouPrefs{Mix: b.Mix, Merged: b.Merged}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	response.JSON(w, http.StatusOK, b)
+}
+
+// resetInterest is POST /api/collections/{slug}/reset: the interest
+// forgets its "not interested" marks.
+func (h *Handler) resetInterest(w http.ResponseWriter, r *http.Request) {
+	a := h.act(w, r, "library")
+	if a == nil {
+		return
+	}
+	if err := h.Library.ResetInterest(r.Context(), a, r.PathValue("slug")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

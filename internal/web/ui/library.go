@@ -102,7 +102,8 @@ func (h *Handler) editCollection(r *http.Request, a *model.Account) error {
 	in := core.CollectionInput{NewFeedSecret: r.PostFormValue("new_feed") == "1"}
 	if r.PostForm.Has("name") {
 		name, desc, order, private := r.PostFormValue("name"), r.PostFormValue("description"), r.PostFormValue("order"), r.PostFormValue("public") != "1"
-		in.Name, in.Description, in.Order, in.Private = &name, &desc, &order, &private
+		interest, keywords := r.PostFormValue("interest") == "1", r.PostFormValue("keywords")
+		in.Name, in.Description, in.Order, in.Private, in.Interest, in.Keywords = &name, &desc, &order, &private, &interest, &keywords
 	}
 	_, err := h.Library.UpdateCollection(r.Context(), a, r.PathValue("slug"), in)
 	return err
