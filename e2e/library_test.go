@@ -135,4 +135,20 @@ func TestForYouInTheBrowser(t *testing.T) {
 	if eval[bool](t, ctx, `document.getElementById("p-2611.20001") !== null`) {
 		t.Error("the paper marked not interested is still shown")
 	}
+	// A second interest from keywords alone, then the merged view.
+	do(t, ctx, chromedp.Click(".foryou-settings summary"),
+		chromedp.SendKeys(`#new-interest input[name="name"]`, "Molecules"),
+		chromedp.SendKeys(`#new-interest input[name="keywords"]`, "molecular graphs, message passing"))
+	clickAndWait(t, ctx, `#new-interest button[type="submit"]`)
+	got := eval[string](t, ctx, `[...document.querySelectorAll(".interest")].filter(s => s.querySelector("h2").textContent.includes("Molecules")).map(s => (s.querySelector("article.card") || {}).id || "none").join()`)
+	if got != "p-2611.20002" {
+		t.Errorf("the keywords' interest starts with %q", got)
+	}
+	do(t, ctx, chromedp.Click(".foryou-settings summary"), chromedp.Click(`#foryou-settings input[value="merged"]`))
+	clickAndWait(t, ctx, `#foryou-settings button[type="submit"]`)
+	names := eval[string](t, ctx, `[...document.querySelectorAll(".because a[href^='/u/ann/c/']")].map(a => a.textContent).join("|")`)
+	if !strings.Contains(names, "Molecules") || !strings.Contains(names, "Reading list") {
+		t.Errorf("the merged list names interests %q", names)
+	}
+	screenshot(t, ctx, "for-you-merged")
 }

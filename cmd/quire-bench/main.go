@@ -18,7 +18,7 @@ const sample = "internal/arxiv/testdata/kaggle/arxiv-metadata-oai-snapshot.head-
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE] | search --docs N [--json] | http --url URL")
+		fmt.Fprintln(os.Stderr, "usage: quire-bench gen-kaggle [--lines N] [--seed S] [--sample FILE] | search --docs N [--json] | http --url URL | recommend [--papers N] [--users N]")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -44,6 +44,11 @@ func main() {
 		}
 	case "votes":
 		if err := runVotesBench(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "quire-bench:", err)
+			os.Exit(1)
+		}
+	case "recommend":
+		if err := runRecommendBench(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "quire-bench:", err)
 			os.Exit(1)
 		}

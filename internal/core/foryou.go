@@ -133,7 +133,7 @@ func (l *Library) forInterests(ctx context.Context, owner string, cs []*model.Co
 	for _, ir := range ranks {
 		n := 0
 		for _, e := range ir.rank {
-			if e.Published >= cutoff && n < 4*limit {
+			if e.Published >= cutoff && n < 2*limit+10 {
 				ids = append(ids, e.ID)
 				n++
 			}
@@ -149,6 +149,7 @@ func (l *Library) forInterests(ctx context.Context, owner string, cs []*model.Co
 	}
 	mix := float64(max(0, min(prefs.Mix, 100))) / 100
 	var out []ForYouSection
+	var closest []string // per paper shown, in order
 	for _, ir := range ranks {
 		sec := ForYouSection{Interest: ir.c}
 		for _, e := range ir.rank {
@@ -158,16 +159,36 @@ func (l *Library) forInterests(ctx context.Context, owner string, cs []*model.Co
 			}
 			order := (1-mix)/(1+math.Exp(-float64(e.Score))) + mix*math.Log1p(float64(p.Upvotes))/math.Log1p(float64(max(maxUp, 1)))
 			sec.Papers = append(sec.Papers, Recommended{Paper: p, Interest: ir.c, Score: e.Score, Order: order})
-			if len(sec.Papers) == 4*limit {
+			if len(sec.Papers) == 2*limit+10 {
 				break
 			}
 		}
 		sortRecommended(sec.Papers)
 		sec.Papers = sec.Papers[:min(limit, len(sec.Papers))]
-		if err := l.explain(ctx, ir, sec.Papers); err != nil {
+		ids, err := l.explain(ctx, ir, sec.Papers)
+		if err != nil {
 			return nil, err
 		}
+		closest = append(closest, ids...)
 		out = append(out, sec)
+	}
+	// The closest papers, all in one read.
+	var want []string
+	for _, id := range closest {
+		if id != "" {
+			want = append(want, id)
+		}
+	}
+	found, err := l.papersByID(ctx, store.PaperFilter{}, want)
+	if err != nil {
+		return nil, err
+	}
+	i := 0
+	for _, sec := range out {
+		for j := range sec.Papers {
+			sec.Papers[j].Closest = found[closest[i]]
+			i++
+		}
 	}
 	return out, nil
 }
@@ -240,26 +261,28 @@ func (l *Library) papersByID(ctx context.Context, f store.PaperFilter, ids []str
 
 // explain fills in why each of recs is recommended: its terms that weigh
 // most in the interest's model, and the interest's paper nearest to it
-// among its most recent (by the dense vectors, else by TF-IDF).
-func (l *Library) explain(ctx context.Context, ir interestRank, recs []Recommended) error {
+// among its most recent (by the dense vectors, else by TF-IDF), whose id
+// it returns per rec ("" for none) for the caller to read them all at once.
+func (l *Library) explain(ctx context.Context, ir interestRank, recs []Recommended) ([]string, error) {
+	closest := make([]string, len(recs))
 	if len(recs) == 0 {
-		return nil
+		return closest, nil
 	}
 	recent := *ir.c
 	recent.Order = model.OrderRecent
 	its, err := l.Store.CollectionItems(ctx, &recent, 0, closestAmong)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	docs := make([]*model.Paper, len(recs))
+	docs := make([]*model.Paper, len(recs), len(recs)+len(its))
 	for i, r := range recs {
 		docs[i] = r.Paper
 	}
-	pos := make([]int, 0, len(its))
+	var pos []int
 	if l.space() == "" { // no vectors: the positives' words
 		byID, err := l.papersByID(ctx, store.PaperFilter{}, itemIDs(its))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, it := range its {
 			if p := byID[it.PaperID]; p != nil {
@@ -267,35 +290,38 @@ func (l *Library) explain(ctx context.Context, ir interestRank, recs []Recommend
 				docs = append(docs, p)
 			}
 		}
-	} else {
-		for _, it := range its {
-			pos = append(pos, len(docs))
-			docs = append(docs, &model.Paper{ID: it.PaperID}) // its vector is all closeness needs
-		}
 	}
 	corpus := l.corpus(docs)
 	m, err := corpus.Decode(ir.model)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	closest := make([]string, len(recs))
-	var want []string
 	for i := range recs {
-		why := corpus.Explain(m, pos, i, 3)
-		recs[i].Terms = why.Terms
-		if why.Closest >= 0 {
-			closest[i] = docs[why.Closest].ID
-			want = append(want, closest[i])
+		recs[i].Terms = corpus.TopTerms(m, i, 3)
+	}
+	if pos != nil {
+		for i := range recs {
+			if why := corpus.Explain(m, pos, i, 0); why.Closest >= 0 {
+				closest[i] = docs[why.Closest].ID
+			}
+		}
+		return closest, nil
+	}
+	posIDs := itemIDs(its)
+	vecs, _ := l.Vectors.Vectors(posIDs)
+	for i := range recs {
+		v := corpus.Vec(i)
+		best := float32(-2)
+		for j, pv := range vecs {
+			if v == nil || pv == nil {
+				continue
+			}
+			if s := recommend.Dot(v, pv); s > best {
+				best, closest[i] = s, posIDs[j]
+			}
 		}
 	}
-	found, err := l.papersByID(ctx, store.PaperFilter{}, want)
-	if err != nil {
-		return err
-	}
-	for i := range recs {
-		recs[i].Closest = found[closest[i]]
-	}
-	return nil
+	return closest, nil
 }
 
 func itemIDs(its []model.CollectionItem) []string {

@@ -81,3 +81,6 @@ func (b *Batch) Decode(model []byte) (*Model, error) { return b.c.Decode(model) 
 
 // Stale reports whether m was trained in another vector space.
 func (b *Batch) Stale(m *Model) bool { return m.Stale(b.c) }
+
+// Dot is the dot product of two vectors of one length.
+func Dot(a, b []float32) float32 { return dot(a, b) }
