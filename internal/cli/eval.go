@@ -10,7 +10,8 @@ import (
 )
 
 // runEval measures search quality on a test collection: nDCG@10, MAP and
-// recall@100 for the lexical, semantic and hybrid rankings.
+// recall@100 for the lexical, semantic and hybrid rankings, and for the
+// classical baseline (stemmed BM25 with RM3 feedback, package eval's own).
 func runEval(ctx context.Context, args []string, env Env) error {
 	if len(args) > 0 && args[0] == "recommend" {
 		return runEvalRecommend(ctx, args[1:], env)
@@ -42,11 +43,13 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	rm3 := eval.NewRM3(docs)
 	out := map[string]eval.Metrics{}
 	for _, r := range []struct {
 		name string
 		rank func(string) []string
-	}{{"lexical", engines.Lexical}, {"semantic", engines.Semantic}, {"hybrid", engines.Hybrid}} {
+	}{{"lexical", engines.Lexical}, {"semantic", engines.Semantic}, {"hybrid", engines.Hybrid},
+		{"bm25+rm3", rm3.Rank}} {
 		runs := map[string][]string{}
 		for _, q := range queries {
 			runs[q.ID] = r.rank(q.Text)
@@ -58,7 +61,7 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "%d documents, %d judged queries\n%-9s %8s %8s %10s\n", len(docs), out["lexical"].Queries,
 		"engine", "nDCG@10", "MAP", "recall@100")
-	for _, name := range []string{"lexical", "semantic", "hybrid"} {
+	for _, name := range []string{"lexical", "semantic", "hybrid", "bm25+rm3"} {
 		m := out[name]
 		fmt.Fprintf(env.Stdout, "%-9s %8.4f %8.4f %10.4f\n", name, m.NDCG10, m.MAP, m.Recall100)
 	}

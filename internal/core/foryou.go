@@ -278,46 +278,50 @@ func (l *Library) explain(ctx context.Context, ir interestRank, recs []Recommend
 	for i, r := range recs {
 		docs[i] = r.Paper
 	}
-	var pos []int
-	if l.space() == "" { // no vectors: the positives' words
-		byID, err := l.papersByID(ctx, store.PaperFilter{}, itemIDs(its))
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range its {
-			if p := byID[it.PaperID]; p != nil {
-				pos = append(pos, len(docs))
-				docs = append(docs, p)
-			}
-		}
-	}
 	corpus := l.corpus(docs)
 	m, err := corpus.Decode(ir.model)
 	if err != nil {
 		return nil, err
 	}
+	posIDs := itemIDs(its)
+	var vecs [][]float32
+	if l.Vectors != nil {
+		vecs, _ = l.Vectors.Vectors(posIDs)
+	}
+	missing := false
 	for i := range recs {
 		recs[i].Terms = corpus.TopTerms(m, i, 3)
-	}
-	if pos != nil {
-		for i := range recs {
-			if why := corpus.Explain(m, pos, i, 0); why.Closest >= 0 {
-				closest[i] = docs[why.Closest].ID
-			}
-		}
-		return closest, nil
-	}
-	posIDs := itemIDs(its)
-	vecs, _ := l.Vectors.Vectors(posIDs)
-	for i := range recs {
 		v := corpus.Vec(i)
 		best := float32(-2)
 		for j, pv := range vecs {
-			if v == nil || pv == nil {
-				continue
+			if v != nil && pv != nil {
+				if s := recommend.Dot(v, pv); s > best {
+					best, closest[i] = s, posIDs[j]
+				}
 			}
-			if s := recommend.Dot(v, pv); s > best {
-				best, closest[i] = s, posIDs[j]
+		}
+		missing = missing || closest[i] == ""
+	}
+	if !missing || len(its) == 0 {
+		return closest, nil
+	}
+	// Papers without vectors (none yet, or not indexed yet): by their words.
+	byID, err := l.papersByID(ctx, store.PaperFilter{}, posIDs)
+	if err != nil {
+		return nil, err
+	}
+	var pos []int
+	for _, id := range posIDs {
+		if p := byID[id]; p != nil {
+			pos = append(pos, len(docs))
+			docs = append(docs, p)
+		}
+	}
+	words := l.corpus(docs)
+	for i := range recs {
+		if closest[i] == "" {
+			if why := words.Explain(m, pos, i, 0); why.Closest >= 0 {
+				closest[i] = docs[why.Closest].ID
 			}
 		}
 	}
