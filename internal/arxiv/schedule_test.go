@@ -195,3 +195,11 @@ func TestSubmissionWindow(t *testing.T) {
 		t.Error("Saturday has a window")
 	}
 }
+
+func TestCanonicalCategory(t *testing.T) {
+	for in, want := range map[string]string{"CS.lg": "cs.LG", "QUANT-PH": "quant-ph", "cond-mat.MES-HALL": "cond-mat.mes-hall", "cs": "cs", "Math": "math", "nope.XY": "nope.XY"} {
+		if got := CanonicalCategory(in); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}

@@ -93,3 +93,25 @@ var subjectCodes = func() map[string]string {
 func SubjectCode(subject string) string {
 	return subjectCodes[strings.ToLower(strings.TrimSpace(subject))]
 }
+
+// codes maps every category code and archive, lower-cased, to its form.
+var codes = func() map[string]string {
+	m := map[string]string{}
+	for _, code := range subjectCodes {
+		m[strings.ToLower(code)] = code
+		if arch, _, ok := strings.Cut(code, "."); ok {
+			m[strings.ToLower(arch)] = arch
+		}
+	}
+	return m
+}()
+
+// CanonicalCategory writes a category code or archive as arXiv does
+// ("CS.lg" → "cs.LG", "QUANT-PH" → "quant-ph"); an unknown one is returned
+// as given.
+func CanonicalCategory(s string) string {
+	if c, ok := codes[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return c
+	}
+	return s
+}

@@ -83,6 +83,7 @@ func (m *Main) Run(ctx context.Context) error {
 		_, err := fetcher.Fetch(ctx, []string{id})
 		return err
 	}
+	papers.Fetch = fetch // a pasted arXiv id that is not stored yet
 	community := &core.Community{Store: db, Rules: m.Config.SubmitRules(), Now: time.Now, PromoteOnUpvote: m.Config.Promote, Fetch: fetch}
 	library := &core.Library{Store: db, Now: time.Now, Fetch: fetch, Titles: papers, Vectors: m.Index}
 	m.Jobs = scheduler.New(m.Log)

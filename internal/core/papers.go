@@ -23,6 +23,9 @@ type Papers struct {
 	Search *search.Index
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Fetch brings a paper from arXiv when a pasted id is not stored (nil:
+	// only stored papers are found).
+	Fetch func(ctx context.Context, id string) error
 }
 
 // Sort orders accepted by List, named as in the Hugging Face API.
@@ -219,27 +222,38 @@ func (s *Papers) Find(ctx context.Context, sq SearchQuery) ([]*model.Paper, erro
 	if q == "" || sq.Limit <= 0 {
 		return nil, nil
 	}
-	if id, err := model.NormalizeArxivID(q); err == nil {
-		if p, err := s.Store.FindPaperByID(ctx, id); err == nil && !p.Hidden {
-			return []*model.Paper{p}, nil
+	if p, ref, err := s.pinned(ctx, q); err != nil || p != nil {
+		if p == nil {
+			return nil, err
 		}
+		return []*model.Paper{p}, err
+	} else if ref { // an id or DOI nobody has: its digits would match at random
+		return nil, nil
 	}
 	if err := s.Search.Sync(ctx); err != nil {
 		s.Log.Warn("search index sync failed; results may be stale", slog.Any("error", err))
 	}
 	parsed := search.ParseQuery(q)
+	sq = sq.withFields(parsed)
+	if len(search.Tokens(parsed.Text)) == 0 && sq.Category != "" {
+		return s.byCategory(ctx, sq, sq.Category)
+	}
 	// Only filters, phrases, exclusions and other orders need the deep
 	// candidate list; a plain query drops nothing but hidden papers, so
 	// the first limit + a margin are enough, and loading fewer papers from
 	// the store is most of what a search costs at scale.
-	if sq.plain() && len(parsed.Phrases) == 0 && len(parsed.Excluded) == 0 {
+	if sq.plain() && len(parsed.Phrases) == 0 && len(parsed.Excluded) == 0 && len(parsed.Fields) == 0 {
 		out, hits, err := s.rank(ctx, sq, parsed, sq.Limit+plainMargin)
 		if err != nil || len(out) >= sq.Limit || hits < sq.Limit+plainMargin {
+			titleFirst(q, out)
 			return out, err
 		}
 		// more hidden papers than the margin: the deep path
 	}
 	out, _, err := s.rank(ctx, sq, parsed, searchDepth)
+	if sq.Sort == "" || sq.Sort == ByRelevance {
+		titleFirst(q, out)
+	}
 	return out, err
 }
 
@@ -265,7 +279,7 @@ func (s *Papers) rank(ctx context.Context, sq SearchQuery, parsed search.Query, 
 			byID[p.ID] = p
 		}
 		for _, h := range chunk {
-			if p := byID[h.ID]; p != nil && sq.keeps(p) && parsed.Matches(p.Title+" "+p.Summary) {
+			if p := byID[h.ID]; p != nil && sq.keeps(p) && parsed.MatchesPaper(p) {
 				out = append(out, p)
 			}
 		}

@@ -133,12 +133,16 @@ func TestSnippet(t *testing.T) {
 }
 
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{`flow "optimal transport" -diffusion`, `"`, `-`, `a"b"c`, "中文 查询"} {
+	for _, s := range []string{`flow "optimal transport" -diffusion`, `"`, `-`, `a"b"c`, "中文 查询",
+		`author:"Yann LeCun" title:flow category:cs.LG`, `author:`, `title:"`, `category:"cs`, `abstract:x:y`} {
 		f.Add(s)
 	}
+	p := &model.Paper{Title: "Flow matching", Summary: "optimal transport", Authors: []model.Author{{Name: "Yann LeCun"}}, Categories: []string{"cs.LG"}}
 	f.Fuzz(func(t *testing.T, s string) {
 		q := ParseQuery(s)
 		_ = q.Matches(s)
+		_ = q.MatchesPaper(p)
+		_ = q.Category()
 		_ = Snippet(s, q.Text, 30)
 	})
 }
@@ -243,5 +247,29 @@ func TestVectors(t *testing.T) {
 	vs[0][0] = 42
 	if again, _ := ix.Vectors([]string{"0"}); again[0][0] == 42 {
 		t.Error("Vectors returned the index's own memory")
+	}
+}
+
+func TestParseQueryFields(t *testing.T) {
+	q := ParseQuery(`author:"Yann LeCun" Title:Flow category:cs.LG transport -diffusion notafield:x`)
+	if len(q.Fields) != 3 || q.Fields[0].Name != "author" || q.Fields[1].Name != "title" || q.Category() != "cs.LG" {
+		t.Fatalf("fields %+v", q.Fields)
+	}
+	if q.Text != "yann lecun flow transport notafield:x" {
+		t.Errorf("ranked text %q", q.Text)
+	}
+	p := &model.Paper{Title: "Flow matching", Summary: "optimal transport", Authors: []model.Author{{Name: "Yann LeCun"}}, Categories: []string{"cs.LG", "stat.ML"}}
+	if !q.MatchesPaper(p) {
+		t.Error("the paper does not match")
+	}
+	for _, other := range []string{`author:bengio`, `title:transport`, `abstract:flow`, `category:math`, `category:cs.CV`} {
+		if ParseQuery(other).MatchesPaper(p) {
+			t.Errorf("%s matches", other)
+		}
+	}
+	for _, same := range []string{`author:lecun`, `abstract:"optimal transport"`, `category:cs`, `category:STAT.ml`} {
+		if !ParseQuery(same).MatchesPaper(p) {
+			t.Errorf("%s does not match", same)
+		}
 	}
 }
