@@ -196,6 +196,8 @@ type SearchQuery struct {
 	HasCode  bool
 	Sort     string // relevance (default), date or upvotes
 	Limit    int
+	// Exact searches the query as written, misspellings and all.
+	Exact bool
 }
 
 // searchDepth is how many ranked candidates filters choose from.
@@ -210,6 +212,35 @@ func (s *Papers) SearchPapers(ctx context.Context, q string, limit int) ([]*mode
 // fusion of BM25 and semantic similarity, then phrases, exclusions and
 // filters, then the order asked for. Hidden papers never appear.
 func (s *Papers) Find(ctx context.Context, sq SearchQuery) ([]*model.Paper, error) {
+	r, err := s.FindCorrected(ctx, sq)
+	return r.Papers, err
+}
+
+// SearchResult is what a search found, and the query it searched instead
+// when it corrected a misspelled term ("" when it did not).
+type SearchResult struct {
+	Papers    []*model.Paper
+	Corrected string
+}
+
+// FindCorrected is Find that corrects misspelled terms first (unless
+// sq.Exact) and says so.
+func (s *Papers) FindCorrected(ctx context.Context, sq SearchQuery) (SearchResult, error) {
+	if q := strings.TrimSpace(sq.Q); !sq.Exact && q != "" && len([]rune(q)) <= MaxQueryLen {
+		if err := s.Search.Sync(ctx); err != nil { // the vocabulary of every paper written so far
+			s.Log.Warn("search index sync failed; results may be stale", slog.Any("error", err))
+		}
+		if c, changed := s.Search.Correct(q); changed { // ids, URLs and DOIs are never "corrected": not single words
+			sq.Q = c
+			ps, err := s.find(ctx, sq)
+			return SearchResult{Papers: ps, Corrected: c}, err
+		}
+	}
+	ps, err := s.find(ctx, sq)
+	return SearchResult{Papers: ps}, err
+}
+
+func (s *Papers) find(ctx context.Context, sq SearchQuery) ([]*model.Paper, error) {
 	q := strings.TrimSpace(sq.Q)
 	if len([]rune(q)) > MaxQueryLen {
 		return nil, model.Errorf(model.EINVALID, "query too long: at most %d characters", MaxQueryLen)

@@ -67,6 +67,7 @@ type Index struct {
 	trainedOn int          // live papers when sem was trained
 	training  atomic.Bool  // a training is running
 	remote    *remote      // an external embedder, when configured
+	spell     speller      // spelling corrections (correct.go)
 
 	writes           atomic.Int64 // changes since New, for Persist
 	savedWrites      atomic.Int64 // writes at the last save or load

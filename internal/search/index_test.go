@@ -273,3 +273,34 @@ func TestParseQueryFields(t *testing.T) {
 		}
 	}
 }
+
+func TestCorrect(t *testing.T) {
+	ix := New(nil)
+	for i := range 40 {
+		ix.Put(paper(fmt.Sprint(i), "reinforcement learning for robots", "policy gradient transformers attention"))
+	}
+	ix.Put(paper("rare", "reinforcemen", "a paper with one odd word")) // one paper spells it so
+	for q, want := range map[string]string{
+		"reinforcment learning":   "reinforcement learning", // a deletion
+		"reinforcemnet learning":  "reinforcement learning", // a transposition
+		"policy graident":         "policy gradient",
+		"transfromers":            "transformers",
+		"reinforcemen":            "reinforcement", // in one paper only: corrected to the frequent term
+		`"reinforcment" learning`: `"reinforcment" learning`, // a phrase stays as written
+		"author:reinforcment":     "author:reinforcment",
+		"robots policy":           "robots policy", // nothing to correct
+		"xyzzyplugh":              "xyzzyplugh",    // nothing near
+		"atention 2024":           "attention 2024",
+	} {
+		got, changed := ix.Correct(q)
+		if got != want || changed != (got != q) {
+			t.Errorf("Correct(%q) = %q, %v; want %q", q, got, changed, want)
+		}
+	}
+	if d := distance("abcd", "acbd", 2); d != 1 {
+		t.Errorf("a transposition: %d", d)
+	}
+	if d := distance("kitten", "sitting", 2); d != 3 {
+		t.Errorf("kitten/sitting beyond the limit: %d", d)
+	}
+}

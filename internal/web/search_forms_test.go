@@ -107,3 +107,39 @@ func TestSearchQueryForms(t *testing.T) {
 		t.Errorf("a category no paper is in: %d hits", len(hits))
 	}
 }
+
+// A typo in a title word of a real paper: the search corrects it, says so,
+// and offers the query as written.
+func TestSearchCorrectsTypos(t *testing.T) {
+	ts := newTestServer(t, 0, "../demo/data")
+	ctx := context.Background()
+	ps, err := ts.DB.FindPapers(ctx, storeAll())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "reinforcement" is in several demo titles: drop its second "e".
+	var want string
+	for _, p := range ps {
+		if strings.Contains(strings.ToLower(p.Title), "reinforcement") {
+			want = p.ID
+		}
+	}
+	if want == "" {
+		t.Fatal("no demo paper about reinforcement learning")
+	}
+	code, _, html := ts.getRaw(t, "/papers?q=reinforcment+learning", "")
+	if code != 200 || !strings.Contains(html, `Showing results for <a href="/papers?q=reinforcement%20learning"><strong>reinforcement learning</strong></a>`) ||
+		!strings.Contains(html, `id="search-exact">reinforcment learning</a>`) {
+		t.Fatalf("no correction shown: %d", code)
+	}
+	if !strings.Contains(html, `id="p-`+want+`"`) {
+		t.Errorf("the corrected search does not find %s", want)
+	}
+	if _, _, exact := ts.getRaw(t, "/papers?q=reinforcment+learning&exact=1", ""); strings.Contains(exact, "Showing results for") {
+		t.Error("exact=1 still corrects")
+	}
+	res, _ := ts.get(t, "/api/papers/search?q=reinforcment")
+	if got := res.Header.Get("X-Quire-Corrected-Query"); got != "reinforcement" {
+		t.Errorf("API correction header %q", got)
+	}
+}

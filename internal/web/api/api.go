@@ -132,7 +132,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 // category, org, has_code, sort (relevance, date, upvotes). The search page
 // takes the same parameters.
 func ParseSearchQuery(q url.Values, defLimit int) (core.SearchQuery, error) {
-	sq := core.SearchQuery{Q: q.Get("q"), Category: q.Get("category"), Org: q.Get("org"), Sort: q.Get("sort")}
+	sq := core.SearchQuery{Q: q.Get("q"), Category: q.Get("category"), Org: q.Get("org"), Sort: q.Get("sort"), Exact: q.Get("exact") == "1"}
 	var err error
 	if sq.Limit, err = intParam(q, "limit", defLimit, 1, MaxSearchLimit); err != nil {
 		return sq, err
@@ -180,10 +180,13 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		response.JSONError(w, r, h.Log, err)
 		return
 	}
-	papers, err := h.Papers.Find(r.Context(), sq)
+	res, err := h.Papers.FindCorrected(r.Context(), sq)
 	if err != nil {
 		response.JSONError(w, r, h.Log, err)
 		return
 	}
-	response.JSON(w, http.StatusOK, dailyPapers(papers))
+	if res.Corrected != "" { // the body keeps Hugging Face's shape; the header says what was searched
+		w.Header().Set("X-Quire-Corrected-Query", url.QueryEscape(res.Corrected))
+	}
+	response.JSON(w, http.StatusOK, dailyPapers(res.Papers))
 }

@@ -26,7 +26,6 @@ func (h *Handler) funcs() template.FuncMap {
 		"dayURL":    func(d model.Date) string { return "/papers/date/" + d.String() },
 		"dayLabel":  func(d model.Date) string { return model.DayPeriod(d).Label() },
 		"periodURL": periodURL,
-		"query":     url.QueryEscape,
 		"commentCtx": func(c *commentView, p any) map[string]any {
 			return map[string]any{"C": c, "P": p}
 		},

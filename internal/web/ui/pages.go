@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"strings"
@@ -35,11 +36,13 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 const SearchLimit = 50
 
 type searchData struct {
-	Query    string
-	Papers   []cardView
-	Snippets map[string]template.HTML
-	Message  string
-	Filters  core.SearchQuery
+	Query string
+	// Corrected is the query searched instead of a misspelled one.
+	Corrected string
+	Papers    []cardView
+	Snippets  map[string]template.HTML
+	Message   string
+	Filters   core.SearchQuery
 }
 
 func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +61,9 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	d.Filters = sq
 	var papers []*model.Paper
 	if err == nil {
-		papers, err = h.Papers.Find(r.Context(), sq)
+		var res core.SearchResult
+		res, err = h.Papers.FindCorrected(r.Context(), sq)
+		papers, d.Corrected = res.Papers, res.Corrected
 	}
 	switch {
 	case model.ErrorCode(err) == model.EINVALID:
@@ -74,7 +79,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Snippets = map[string]template.HTML{}
 	for _, p := range papers {
-		d.Snippets[p.ID] = template.HTML(search.Snippet(p.Summary, q, 40)) // Snippet escapes the text
+		d.Snippets[p.ID] = template.HTML(search.Snippet(p.Summary, cmp.Or(d.Corrected, q), 40)) // Snippet escapes the text
 	}
 	h.render(w, r, "search", p)
 }
