@@ -285,7 +285,7 @@ func TestCorrect(t *testing.T) {
 		"reinforcemnet learning":  "reinforcement learning", // a transposition
 		"policy graident":         "policy gradient",
 		"transfromers":            "transformers",
-		"reinforcemen":            "reinforcement", // in one paper only: corrected to the frequent term
+		"reinforcemen":            "reinforcement",           // in one paper only: corrected to the frequent term
 		`"reinforcment" learning`: `"reinforcment" learning`, // a phrase stays as written
 		"author:reinforcment":     "author:reinforcment",
 		"robots policy":           "robots policy", // nothing to correct
