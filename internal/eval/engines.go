@@ -33,7 +33,7 @@ func Build(docs []Doc, o search.LSAOptions) (*Engines, error) {
 			p.Authors = []model.Author{{Name: d.Authors}}
 		}
 		e.lex.Put(p)
-		toks[i] = search.Tokens(d.Title + " " + d.Text)
+		toks[i] = search.Terms(d.Title + " " + d.Text)
 		e.ids = append(e.ids, d.ID)
 	}
 	var err error
@@ -59,7 +59,7 @@ func (e *Engines) Lexical(q string) []string {
 
 // Semantic ranks by cosine similarity of LSA vectors (exact search).
 func (e *Engines) Semantic(q string) []string {
-	qv := e.sem.Embed(search.Tokens(q))
+	qv := e.sem.Embed(search.Terms(q))
 	if qv == nil {
 		return nil
 	}

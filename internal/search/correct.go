@@ -33,19 +33,26 @@ type speller struct {
 
 func (sp *speller) stale(live int) bool { return sp.del == nil || live > sp.built+sp.built/10 }
 
-// build files every term in at least correctMinDF papers. Called with
-// the index's read lock held.
+// build files every surface form of every stem in at least correctMinDF
+// papers (corrections are words as people write them, not stems), with
+// its stem's count. Called with the index's read lock held.
 func (sp *speller) build(ix *Index) {
 	sp.terms, sp.df, sp.built = sp.terms[:0], sp.df[:0], ix.live
 	sp.del = map[string][]int32{}
-	for t, ps := range ix.postings {
-		if len(ps) < correctMinDF || utf8.RuneCountInString(t) < correctMinRunes-1 || isNumber(t) {
+	for st, forms := range ix.forms {
+		df := len(ix.postings[st])
+		if df < correctMinDF {
 			continue
 		}
-		id := int32(len(sp.terms))
-		sp.terms, sp.df = append(sp.terms, t), append(sp.df, len(ps))
-		sp.del[t] = append(sp.del[t], id)
-		forDeletes(t, func(d string) { sp.del[d] = append(sp.del[d], id) })
+		for _, t := range forms {
+			if utf8.RuneCountInString(t) < correctMinRunes-1 || isNumber(t) {
+				continue
+			}
+			id := int32(len(sp.terms))
+			sp.terms, sp.df = append(sp.terms, t), append(sp.df, df)
+			sp.del[t] = append(sp.del[t], id)
+			forDeletes(t, func(d string) { sp.del[d] = append(sp.del[d], id) })
+		}
 	}
 }
 
@@ -93,7 +100,13 @@ func (ix *Index) correctTerm(t string) string {
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	df := len(ix.postings[t])
+	st := Stem(t)
+	df := len(ix.postings[st])
+	// A form no paper has, though its stem matches ("reinforcment" stems
+	// as "reinforcement" does), is a typo too: its own count is 0.
+	if len(ix.forms[st]) < maxForms && ix.exactBit(st, t) == 0 {
+		df = 0
+	}
 	if df > correctMaxDF {
 		return ""
 	}

@@ -24,7 +24,7 @@ import (
 const (
 	k1          float32 = 1.2
 	b           float32 = 0.75
-	titleWeight float32 = 2
+	titleWeight         = 2
 )
 
 // Hit is one search result.
@@ -33,10 +33,17 @@ type Hit struct {
 	Score float64
 }
 
+// posting is a document holding a stem: its weighted count (the title
+// counts twice) and which of the stem's surface forms it has (a bit each,
+// see formBit). Eight bytes, as a (doc, float) pair was.
 type posting struct {
-	doc int32
-	tf  float32
+	doc   int32
+	tf    uint16
+	forms uint16
 }
+
+// freq is the posting's weighted term frequency.
+func (p posting) freq() float32 { return float32(p.tf) }
 
 // Index is safe for concurrent use. Search fuses BM25 with the cosine
 // similarity of LSA vectors trained on the indexed papers (see
@@ -58,8 +65,9 @@ type Index struct {
 	dead     []bool           // doc number → replaced or removed
 	hashes   []uint64         // doc number → hash of its text, to skip unchanged re-puts
 	deadPost int              // postings of dead docs, for compaction
-	postings map[string][]posting
-	total    float64 // sum of lens of live docs
+	postings map[string][]posting // stem → documents
+	forms    map[string][]string  // stem → its surface forms with a bit (stem.go)
+	total    float64              // sum of lens of live docs
 	live     int
 
 	sem       *LSA         // nil until MinTrainDocs papers are indexed
@@ -84,7 +92,7 @@ type Changes interface {
 
 // New returns an empty index that follows src.
 func New(src Changes) *Index {
-	return &Index{src: src, docOf: map[string]int32{}, postings: map[string][]posting{}}
+	return &Index{src: src, docOf: map[string]int32{}, postings: map[string][]posting{}, forms: map[string][]string{}}
 }
 
 // Sync indexes every paper written since the last Sync.
@@ -158,12 +166,16 @@ func (ix *Index) Put(p *model.Paper) {
 	if same {
 		return
 	}
-	tf := map[string]float32{}
+	type word struct {
+		form, stem string
+		w          uint16
+	}
+	var words []word
 	var length float32
-	add := func(text string, w float32) {
+	add := func(text string, w uint16) {
 		for _, t := range Tokens(text) {
-			tf[t] += w
-			length += w
+			words = append(words, word{t, Stem(t), w})
+			length += float32(w)
 		}
 	}
 	add(p.Title, titleWeight)
@@ -185,8 +197,18 @@ func (ix *Index) Put(p *model.Paper) {
 	ix.docOf[p.ID] = doc
 	ix.total += float64(length)
 	ix.live++
-	for t, f := range tf {
-		ix.postings[t] = append(ix.postings[t], posting{doc, f})
+	acc := map[string]posting{}
+	for _, w := range words {
+		a := acc[w.stem]
+		a.tf = uint16(min(int(a.tf)+int(w.w), 1<<16-1))
+		a.forms |= ix.formBit(w.stem, w.form)
+		acc[w.stem] = a
+	}
+	tf := make(map[string]float32, len(acc))
+	for t, a := range acc {
+		a.doc = doc
+		ix.postings[t] = append(ix.postings[t], a)
+		tf[t] = a.freq()
 	}
 	ix.embedLocked(doc, tf)
 }
@@ -274,17 +296,19 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	sc.reset(len(ix.ids))
 	invAvg := float32(float64(ix.live) / ix.total)
 	type qterm struct {
-		ps []posting
-		w  float32 // idf·(k1+1): no posting of the term scores more
+		ps    []posting
+		w     float32 // idf·(k1+1)
+		exact uint16  // the bits of the query's own forms of the stem
 	}
 	var qts []qterm
-	seen := map[string]bool{}
+	at := map[string]int{} // stem → its place in qts: forms of one stem count once
 	for _, t := range terms {
-		if seen[t] {
+		st := Stem(t)
+		if i, ok := at[st]; ok {
+			qts[i].exact |= ix.exactBit(st, t)
 			continue
 		}
-		seen[t] = true
-		ps := ix.postings[t]
+		ps := ix.postings[st]
 		df := len(ps)
 		if ix.deadPost > 0 { // some postings belong to replaced documents
 			df = 0
@@ -296,7 +320,8 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 		}
 		if df > 0 {
 			idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
-			qts = append(qts, qterm{ps, idf * (k1 + 1)})
+			at[st] = len(qts)
+			qts = append(qts, qterm{ps, idf * (k1 + 1), ix.exactBit(st, t)})
 		}
 	}
 	// MaxScore, term at a time: rare terms first; once the terms left could
@@ -305,11 +330,12 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	sort.Slice(qts, func(i, j int) bool { return qts[i].w > qts[j].w })
 	rest := float32(0)
 	for _, q := range qts {
-		rest += q.w
+		rest += q.w * (1 + exactBoost)
 	}
 	for i, q := range qts {
 		onlyScored := i > 0 && rest < sc.threshold(limit)
-		rest -= q.w
+		rest -= q.w * (1 + exactBoost)
+		exact := q.w * (1 + exactBoost)
 		for _, p := range q.ps {
 			if ix.deadPost > 0 && ix.dead[p.doc] {
 				continue
@@ -317,8 +343,13 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 			if onlyScored && sc.acc[p.doc] == 0 {
 				continue
 			}
+			tf := p.freq()
 			norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
-			sc.add(p.doc, q.w*p.tf/(p.tf+norm))
+			w := q.w
+			if p.forms&q.exact != 0 {
+				w = exact
+			}
+			sc.add(p.doc, w*tf/(tf+norm))
 		}
 	}
 	return sc.top(limit, ix.ids)

@@ -31,18 +31,43 @@ func TestSearchRanksByBM25(t *testing.T) {
 	}
 }
 
-// TestScoreIsTextbookBM25 checks one score by hand: idf·tf·(k1+1)/(tf+k1·(1-b+b·len/avg)).
+// TestScoreIsTextbookBM25 checks scores by hand: idf·tf·(k1+1)/(tf+k1·(1-b+b·len/avg))
+// over stems, times 1.15 in a paper that has the query's own form.
 func TestScoreIsTextbookBM25(t *testing.T) {
 	ix := New(nil)
-	ix.Put(paper("a", "", "alpha beta"))
+	ix.Put(paper("a", "", "networks beta"))
 	ix.Put(paper("b", "", "gamma delta epsilon zeta"))
-	hits := ix.Search("alpha", 1)
-	n, df, tf, dl, avg := 2.0, 1.0, 1.0, 2.0, 3.0
+	ix.Put(paper("c", "", "network network networked gamma delta epsilon")) // "network" twice and "networked": tf 3
+	n, df, avg := 3.0, 2.0, 4.0
 	idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 	K1, B := 1.2, 0.75
-	want := idf * tf * (K1 + 1) / (tf + K1*(1-B+B*dl/avg))
-	if len(hits) != 1 || math.Abs(hits[0].Score-want) > 1e-5 { // scores are float32
-		t.Fatalf("score = %+v, want %v", hits, want)
+	bm25 := func(tf, dl float64) float64 { return idf * tf * (K1 + 1) / (tf + K1*(1-B+B*dl/avg)) }
+	score := func(hits []Hit, id string) float64 {
+		for _, h := range hits {
+			if h.ID == id {
+				return h.Score
+			}
+		}
+		return -1
+	}
+	hits := ix.Search("networks", 10)
+	if a, c := score(hits, "a"), score(hits, "c"); math.Abs(a-bm25(1, 2)*1.15) > 1e-5 || math.Abs(c-bm25(3, 6)) > 1e-5 { // scores are float32
+		t.Errorf("networks: a %v (want %v, its exact form), c %v (want %v, stems only)", a, bm25(1, 2)*1.15, c, bm25(3, 6))
+	}
+	hits = ix.Search("network", 10)
+	if a, c := score(hits, "a"), score(hits, "c"); math.Abs(a-bm25(1, 2)) > 1e-5 || math.Abs(c-bm25(3, 6)*1.15) > 1e-5 {
+		t.Errorf("network: a %v, c %v", a, c)
+	}
+	// Equal counts and lengths: the paper with the query's form comes first.
+	ix2 := New(nil)
+	ix2.Put(paper("stemmed", "", "transformer models"))
+	ix2.Put(paper("exact", "", "transformers models"))
+	if hits := ix2.Search("transformers", 2); len(hits) != 2 || hits[0].ID != "exact" {
+		t.Errorf("exact form not first: %+v", hits)
+	}
+	// A quoted phrase stays exact.
+	if q := ParseQuery(`"neural networks"`); q.Matches("a neural network") || !q.Matches("deep neural networks") {
+		t.Error("a quoted phrase matched another form")
 	}
 }
 

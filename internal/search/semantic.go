@@ -117,7 +117,7 @@ func (ix *Index) Semantic(q string, limit, ef int) []Hit {
 const seedCount = 40
 
 func (ix *Index) semantic(q string, limit, ef int, lex []Hit) []Hit {
-	terms := Tokens(q)
+	terms := Terms(q)
 	if len(terms) == 0 {
 		return nil
 	}
@@ -228,7 +228,8 @@ func (ix *Index) Vectors(ids []string) (vecs [][]float32, space string) {
 	return out, space
 }
 
-// IDF returns BM25's idf of each term over the indexed papers,
+// IDF returns BM25's idf of each term (a token; its stem is what is
+// indexed) over the indexed papers,
 // ln(1 + (N − df + ½)/(df + ½)): recommendations weigh terms by the whole
 // instance, so that a model's weights mean the same for every batch of
 // papers it scores.
@@ -238,7 +239,7 @@ func (ix *Index) IDF(terms []string) []float32 {
 	n := float64(ix.live)
 	out := make([]float32, len(terms))
 	for i, t := range terms {
-		df := float64(min(len(ix.postings[t]), ix.live))
+		df := float64(min(len(ix.postings[Stem(t)]), ix.live))
 		out[i] = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
 	}
 	return out

@@ -12,13 +12,9 @@ import (
 )
 
 // snapshotMagic starts a snapshot file; the number is the format version.
-// v2 holds the store's change-feed cursor and the feed's id; a v1 file (a
-// time cursor) loads with no cursor, and the first Sync re-reads every
-// paper, cheaply for those unchanged.
-const (
-	snapshotMagic   = "quire search index v2\n"
-	snapshotMagicV1 = "quire search index v1\n"
-)
+// v3 indexes stems with their surface forms; an older file is refused and
+// the index rebuilt from the store (its postings are of unstemmed words).
+const snapshotMagic = "quire search index v3\n"
 
 // Save writes the whole index, with the store cursor it has reached, to
 // path (through a temporary file and a rename, so a crash leaves the old
@@ -73,7 +69,15 @@ func (ix *Index) encode(e *enc) error {
 		e.u32(uint32(len(ps)))
 		for _, p := range ps {
 			e.u32(uint32(p.doc))
-			e.u32(math.Float32bits(p.tf))
+			e.u32(uint32(p.tf) | uint32(p.forms)<<16)
+		}
+	}
+	e.u32(uint32(len(ix.forms)))
+	for st, fs := range ix.forms {
+		e.str(st)
+		e.u32(uint32(len(fs)))
+		for _, f := range fs {
+			e.str(f)
 		}
 	}
 	if ix.sem == nil {
@@ -154,7 +158,7 @@ func (ix *Index) read(r io.Reader, size int64) error {
 	defer ix.mu.Unlock()
 	ix.cursor, ix.feed, ix.feedChecked = fresh.cursor, fresh.feed, false
 	ix.ids, ix.docOf, ix.lens, ix.dead, ix.hashes = fresh.ids, fresh.docOf, fresh.lens, fresh.dead, fresh.hashes
-	ix.postings, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.total, fresh.live, fresh.deadPost
+	ix.postings, ix.forms, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.forms, fresh.total, fresh.live, fresh.deadPost
 	ix.sem, ix.vix, ix.trainedOn = fresh.sem, fresh.vix, fresh.trainedOn
 	ix.savedWrites.Store(ix.writes.Load())
 	return nil
@@ -170,9 +174,6 @@ func (ix *Index) decode(d *dec) {
 		ix.feed = d.str()
 		ix.cursor = store.ChangeCursor{Seq: int64(d.u64())}
 		ix.cursor.ID = d.str()
-	case string(magic) == snapshotMagicV1:
-		d.u64() // a time cursor: not a position in any feed
-		d.str()
 	default:
 		d.fail("not a quire search index of this version")
 		return
@@ -195,7 +196,8 @@ func (ix *Index) decode(d *dec) {
 		t := d.str()
 		ps := make([]posting, d.count(8))
 		for j := range ps {
-			ps[j] = posting{int32(d.u32()), math.Float32frombits(d.u32())}
+			doc, tf := int32(d.u32()), d.u32()
+			ps[j] = posting{doc, uint16(tf), uint16(tf >> 16)}
 			if d.err == nil && (ps[j].doc < 0 || int(ps[j].doc) >= n || (j > 0 && ps[j].doc <= ps[j-1].doc)) {
 				d.fail("a posting points outside the documents")
 			}
@@ -204,6 +206,19 @@ func (ix *Index) decode(d *dec) {
 			}
 		}
 		ix.postings[t] = ps
+	}
+	stems := d.count(8)
+	for i := 0; i < stems && d.err == nil; i++ {
+		st := d.str()
+		fs := make([]string, d.count(4))
+		if len(fs) > maxForms {
+			d.fail("a stem has too many forms")
+			return
+		}
+		for j := range fs {
+			fs[j] = d.str()
+		}
+		ix.forms[st] = fs
 	}
 	if d.u8() == 0 || d.err != nil {
 		return

@@ -10,8 +10,8 @@ import (
 // query terms, HTML-escaped, with the matching words in <mark>: the reason
 // a result matched, shown with it.
 func Snippet(text, query string, width int) string {
-	want := map[string]bool{}
-	for _, t := range Tokens(query) {
+	want := map[string]bool{} // stems: a search finds every form of its words
+	for _, t := range Terms(query) {
 		want[t] = true
 	}
 	words := strings.Fields(text)
@@ -20,7 +20,7 @@ func Snippet(text, query string, width int) string {
 	}
 	hit := make([]bool, len(words))
 	for i, w := range words {
-		hit[i] = want[strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))]
+		hit[i] = want[Stem(strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })))]
 	}
 	best, bestN, n := 0, -1, 0
 	for i := range words { // sliding window [i-width+1, i]

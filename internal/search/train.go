@@ -89,7 +89,7 @@ func sampleMatrix(c corpusView, l *LSA, row []int32, n int) *csr {
 	for id, t := range l.words {
 		for _, p := range c.postings[t] {
 			if r := row[p.doc]; r >= 0 {
-				w := l.weight(int32(id), p.tf)
+				w := l.weight(int32(id), p.freq())
 				a.cols[next[r]], a.vals[next[r]] = int32(id), w
 				next[r]++
 				norms[r] += w * w
@@ -129,7 +129,7 @@ func embedRange(c corpusView, l *LSA, vs *vecStore, lo, hi int) {
 				i := sort.Search(len(ps), func(i int) bool { return int(ps[i].doc) >= a })
 				for ; i < len(ps) && int(ps[i].doc) < b; i++ {
 					if d := ps[i].doc; !c.dead[d] {
-						axpy(float32(l.weight(int32(id), ps[i].tf)), l.termVec(int32(id)), buf[(int(d)-cLo)*dim:(int(d)-cLo+1)*dim])
+						axpy(float32(l.weight(int32(id), ps[i].freq())), l.termVec(int32(id)), buf[(int(d)-cLo)*dim:(int(d)-cLo+1)*dim])
 					}
 				}
 			}
@@ -158,7 +158,8 @@ func termSeeds(c corpusView, l *LSA, lens []float32, avg float32) [][]int32 {
 				if c.dead[p.doc] {
 					continue
 				}
-				s := p.tf / (p.tf + k1*(1-b+b*lens[p.doc]/avg))
+				tf := p.freq()
+				s := tf / (tf + k1*(1-b+b*lens[p.doc]/avg))
 				if !top.full(s) {
 					top.push(scored{p.doc, s})
 				}
