@@ -59,12 +59,12 @@ type Index struct {
 	feedChecked bool
 
 	mu       sync.RWMutex
-	ids      []string         // doc number → paper id
-	docOf    map[string]int32 // paper id → doc number
-	lens     []float32        // weighted length per doc; 0 for removed docs
-	dead     []bool           // doc number → replaced or removed
-	hashes   []uint64         // doc number → hash of its text, to skip unchanged re-puts
-	deadPost int              // postings of dead docs, for compaction
+	ids      []string             // doc number → paper id
+	docOf    map[string]int32     // paper id → doc number
+	lens     []float32            // weighted length per doc; 0 for removed docs
+	dead     []bool               // doc number → replaced or removed
+	hashes   []uint64             // doc number → hash of its text, to skip unchanged re-puts
+	deadPost int                  // postings of dead docs, for compaction
 	postings map[string][]posting // stem → documents
 	forms    map[string][]string  // stem → its surface forms with a bit (stem.go)
 	total    float64              // sum of lens of live docs
