@@ -27,7 +27,7 @@ func newEngine(name, dir string) (engine, error) {
 	case "quire":
 		return &quireEngine{ix: search.New(nil)}, nil
 	case "textbook":
-		return &textbook{postings: map[string][]tbPosting{}}, nil
+		return &textbook{postings: map[string][]tbPosting{}, exact: map[string][]int{}}, nil
 	case "fts5":
 		return newFTS5(filepath.Join(dir, "fts5.db"))
 	case "bleve":
@@ -61,9 +61,12 @@ func (e *quireEngine) query(q string, k int) ([]string, error) {
 
 // textbook is the reference: BM25 as written in the textbooks (Robertson
 // and Zaragoza 2009; k1 1.2, b 0.75, idf log(1 + (N − df + 0.5)/(df + 0.5))),
-// exhaustive, in float64, over the same tokens and title weighting.
+// exhaustive, in float64, over the same stems and title weighting, each
+// term's score 1.15 times in a document with the query's own form of it
+// (quire's documented ranking).
 type textbook struct {
 	postings map[string][]tbPosting
+	exact    map[string][]int // surface form → documents holding it, ascending
 	lens     []float64
 	ids      []string
 }
@@ -76,17 +79,23 @@ type tbPosting struct {
 func (e *textbook) add(docs []benchDoc) error {
 	for _, d := range docs {
 		tf := map[string]float64{}
+		forms := map[string]bool{}
 		var n float64
 		for _, t := range search.Tokens(d.Title) {
-			tf[t] += 2
+			tf[search.Stem(t)] += 2
+			forms[t] = true
 			n += 2
 		}
 		for _, t := range search.Tokens(d.Abstract) {
-			tf[t]++
+			tf[search.Stem(t)]++
+			forms[t] = true
 			n++
 		}
 		for t, f := range tf {
 			e.postings[t] = append(e.postings[t], tbPosting{len(e.ids), f})
+		}
+		for f := range forms {
+			e.exact[f] = append(e.exact[f], len(e.ids))
 		}
 		e.ids = append(e.ids, d.ID)
 		e.lens = append(e.lens, n)
@@ -101,17 +110,30 @@ func (e *textbook) query(q string, k int) ([]string, error) {
 	}
 	n, avg := float64(len(e.ids)), total/float64(len(e.ids))
 	score := map[int]float64{}
-	seen := map[string]bool{}
+	forms := map[string][]string{} // stem → the query's forms of it
+	var stems []string
 	for _, t := range search.Tokens(q) {
-		if seen[t] {
-			continue
+		st := search.Stem(t)
+		if forms[st] == nil {
+			stems = append(stems, st)
 		}
-		seen[t] = true
-		ps := e.postings[t]
+		forms[st] = append(forms[st], t)
+	}
+	for _, st := range stems {
+		ps := e.postings[st]
 		df := float64(len(ps))
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 		for _, p := range ps {
-			score[p.doc] += idf * p.tf * 2.2 / (p.tf + 1.2*(0.25+0.75*e.lens[p.doc]/avg))
+			s := idf * p.tf * 2.2 / (p.tf + 1.2*(0.25+0.75*e.lens[p.doc]/avg))
+			for _, f := range forms[st] {
+				if docs := e.exact[f]; len(docs) > 0 {
+					if i := sort.SearchInts(docs, p.doc); i < len(docs) && docs[i] == p.doc {
+						s *= 1.15
+						break
+					}
+				}
+			}
+			score[p.doc] += s
 		}
 	}
 	docs := make([]int, 0, len(score))
