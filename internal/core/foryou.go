@@ -8,6 +8,7 @@ import (
 
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/recommend"
+	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
 )
 
@@ -295,7 +296,7 @@ func (l *Library) explain(ctx context.Context, ir interestRank, recs []Recommend
 		best := float32(-2)
 		for j, pv := range vecs {
 			if v != nil && pv != nil {
-				if s := recommend.Dot(v, pv); s > best {
+				if s := search.Dot(v, pv); s > best {
 					best, closest[i] = s, posIDs[j]
 				}
 			}

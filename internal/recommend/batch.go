@@ -1,5 +1,7 @@
 package recommend
 
+import "github.com/quire/quire/internal/search"
+
 // Batch scores many interests' models over one corpus (an announcement's
 // papers): by term postings, so that a model costs the postings of its few
 // hundred terms rather than every paper's terms looked up in it, and by
@@ -55,25 +57,8 @@ func (b *Batch) Score(m *Model, out []float32) {
 		return
 	}
 	for d := range out {
-		out[d] += dot(m.Dense, b.dense[d*b.dim:(d+1)*b.dim])
+		out[d] += search.Dot(m.Dense, b.dense[d*b.dim:(d+1)*b.dim])
 	}
-}
-
-// dot is a dot product unrolled by four: the batch job's inner loop.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return s0 + s1 + s2 + s3
 }
 
 // Decode reads a stored model against the batch's vocabulary.
@@ -81,6 +66,3 @@ func (b *Batch) Decode(model []byte) (*Model, error) { return b.c.Decode(model) 
 
 // Stale reports whether m was trained in another vector space.
 func (b *Batch) Stale(m *Model) bool { return m.Stale(b.c) }
-
-// Dot is the dot product of two vectors of one length.
-func Dot(a, b []float32) float32 { return dot(a, b) }
