@@ -123,7 +123,13 @@ func TestKillOneOfTwoDigestSenders(t *testing.T) {
 	if err := b.Wait(); err != nil {
 		t.Fatalf("the second sender: %v %s", err, bOut.String())
 	}
+	// mailpit may show a message it has acknowledged a moment later: wait
+	// up to 5 s for the count to reach n (a lost message stays lost).
 	total, msgs := mp.Messages(t, 2*n)
+	for deadline := time.Now().Add(5 * time.Second); total < n && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		total, msgs = mp.Messages(t, 2*n)
+	}
 	ids, to := map[string]bool{}, map[string]bool{}
 	for _, msg := range msgs {
 		ids[msg.MessageID] = true
