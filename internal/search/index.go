@@ -328,13 +328,21 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	// not lift a document that has no score yet into the top results, they
 	// only add to documents already scored. The result stays exact.
 	sort.Slice(qts, func(i, j int) bool { return qts[i].w > qts[j].w })
+	// A term's most: its weight, times the exact-form factor when some
+	// paper has the query's form.
+	most := func(q qterm) float32 {
+		if q.exact != 0 {
+			return q.w * (1 + exactBoost)
+		}
+		return q.w
+	}
 	rest := float32(0)
 	for _, q := range qts {
-		rest += q.w * (1 + exactBoost)
+		rest += most(q)
 	}
 	for i, q := range qts {
 		onlyScored := i > 0 && rest < sc.threshold(limit)
-		rest -= q.w * (1 + exactBoost)
+		rest -= most(q)
 		exact := q.w * (1 + exactBoost)
 		for _, p := range q.ps {
 			if ix.deadPost > 0 && ix.dead[p.doc] {
