@@ -118,8 +118,8 @@ func runRecommendBench(args []string) error {
 			return err
 		}
 		times = append(times, took)
-		fmt.Printf("announcement %d: %d papers ranked for %d interests in %.2f s (%d rankings changed, %d retrained); peak heap +%d MB, peak RSS +%d MB\n",
-			run+1, st.Papers, *users**per, took, st.Interests, st.Retrained, heap>>20, rss>>20)
+		fmt.Printf("announcement %d: %d papers ranked for %d interests in %.2f s (%d rankings changed, %d in another vector space); peak heap +%d MB, peak RSS +%d MB\n",
+			run+1, st.Papers, *users**per, took, st.Interests, st.OtherSpace, heap>>20, rss>>20)
 	}
 	sort.Float64s(times)
 	fmt.Printf("rank an announcement: median %.2f s over %d runs\n", times[len(times)/2], len(times))

@@ -337,7 +337,7 @@ func recommendJob(library *core.Library, ix *search.Index, log *slog.Logger) sch
 			}
 			st, err := library.RankNew(ctx)
 			if n > 0 || st.Papers > 0 {
-				log.Info("recommendations updated", slog.Int("retrained", n+st.Retrained), slog.Int("papers", st.Papers),
+				log.Info("recommendations updated", slog.Int("retrained", n+st.Unreadable), slog.Int("papers", st.Papers), slog.Int("other_space", st.OtherSpace),
 					slog.Int("interests", st.Interests))
 			}
 			return err

@@ -24,7 +24,11 @@ const (
 type RankStats struct {
 	Papers    int // new or changed papers of the window scored
 	Interests int // interests whose ranking changed
-	Retrained int // models trained in another vector space, retrained
+	// OtherSpace counts models trained in another vector space (the
+	// index's vectors were retrained since): scored by their terms alone,
+	// and retrained when their interest is next shown. Unreadable counts
+	// stored rows that did not decode, retrained now.
+	OtherSpace, Unreadable int
 }
 
 // RankNew scores the papers written since its last run (it follows the
@@ -88,16 +92,18 @@ func (l *Library) rankBatch(ctx context.Context, ps []*model.Paper, cutoff time.
 		for try := 0; len(pending) > 0; try++ {
 			var changed []*store.InterestRanking
 			for _, r := range pending {
-				ok, stale, err := merge(batch, r, ps, scores, cutoff.Unix())
-				if err != nil {
-					return err
-				}
-				if stale {
+				ok, other, err := merge(batch, r, ps, scores, cutoff.Unix())
+				if err != nil { // a row that does not decode is replaced, not a reason to stop
+					st.Unreadable++
 					if err := l.retrainByID(ctx, r.CollectionID); err != nil {
 						return err
 					}
-					st.Retrained++
-				} else if ok {
+					continue
+				}
+				if other {
+					st.OtherSpace++
+				}
+				if ok {
 					changed = append(changed, r)
 				}
 			}
@@ -135,19 +141,17 @@ func (l *Library) rankBatch(ctx context.Context, ps []*model.Paper, cutoff time.
 }
 
 // merge scores ps with r's model and merges them into r's ranking; changed
-// is false when none enters it. stale: the model was trained in another
-// vector space (retrain it instead).
-func merge(b *recommend.Batch, r *store.InterestRanking, ps []*model.Paper, scores []float32, cutoff int64) (changed, stale bool, err error) {
+// is false when none enters it. other: the model was trained in another
+// vector space, and scored by its terms alone.
+func merge(b *recommend.Batch, r *store.InterestRanking, ps []*model.Paper, scores []float32, cutoff int64) (changed, other bool, err error) {
 	m, err := b.Decode(r.Model)
 	if err != nil {
 		return false, false, err
 	}
-	if b.Stale(m) {
-		return false, true, nil
-	}
+	other = b.Stale(m)
 	rank, err := recommend.DecodeRanking(r.Ranking)
 	if err != nil {
-		return false, false, err
+		return false, other, err
 	}
 	b.Score(m, scores)
 	floor := float32(-1e30) // a full ranking takes only papers above its last
@@ -163,10 +167,10 @@ func merge(b *recommend.Batch, r *store.InterestRanking, ps []*model.Paper, scor
 		}
 	}
 	if len(add) == 0 {
-		return false, false, nil
+		return false, other, nil
 	}
 	r.Ranking = recommend.EncodeRanking(rank.Merge(add, cutoff, RankKeep))
-	return true, false, nil
+	return true, other, nil
 }
 
 // retrainByID retrains the interest collectionID, if it still is one.

@@ -124,7 +124,7 @@ func TestRecommendationsStoredAndFollowNewPapers(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := w.lib.RankNew(ctx)
-	if err != nil || st.Papers != 2 || st.Interests != 1 || st.Retrained != 0 {
+	if err != nil || st.Papers != 2 || st.Interests != 1 || st.OtherSpace != 0 || st.Unreadable != 0 {
 		t.Fatalf("job: %+v %v", st, err)
 	}
 	rev2, rank := stored()
@@ -322,5 +322,45 @@ func TestRetrainAfterJobMergedKeepsPaper(t *testing.T) {
 	rank, _ := recommend.DecodeRanking(rows[c.ID].Ranking)
 	if !slices.ContainsFunc(rank, func(e recommend.Entry) bool { return e.ID == late.ID }) {
 		t.Errorf("the paper the job ranked in during the retrain is lost (%d entries)", len(rank))
+	}
+}
+
+// A stored row that does not decode does not stop the job: it is retrained
+// and the new papers ranked into every other interest.
+func TestRankNewReplacesUnreadableRow(t *testing.T) {
+	ctx := context.Background()
+	w, ann := newRecWorld(t)
+	c, err := w.lib.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Interest: ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.lib.Add(ctx, ann, c.Slug, []string{"2611.00001"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.lib.RefreshStale(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.lib.RankNew(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := w.db.InterestRankings(ctx, []int64{c.ID})
+	bad := *rows[c.ID]
+	bad.Model = []byte("not a model")
+	if saved, err := w.db.SaveInterestRankings(ctx, []*store.InterestRanking{&bad}); err != nil || !saved[0] {
+		t.Fatal(saved, err)
+	}
+	fresh := w.paper("flow", time.Minute)
+	if err := w.ix.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.lib.RankNew(ctx)
+	if err != nil || st.Unreadable != 1 {
+		t.Fatalf("job: %+v %v", st, err)
+	}
+	rows, _ = w.db.InterestRankings(ctx, []int64{c.ID})
+	rank, err := recommend.DecodeRanking(rows[c.ID].Ranking)
+	if _, merr := recommend.NewCorpus(nil, nil).Decode(rows[c.ID].Model); err != nil || merr != nil ||
+		!slices.ContainsFunc(rank, func(e recommend.Entry) bool { return e.ID == fresh.ID }) {
+		t.Errorf("the row was not replaced by a retrain that ranks the new paper: %v %v", err, merr)
 	}
 }
