@@ -197,3 +197,26 @@ func TestAPIPaperIDForms(t *testing.T) {
 		}
 	}
 }
+
+// What Hugging Face's clients ask beyond the papers: the Hub's repos citing
+// a paper (none here), and JSON 404s for any other /api/ path.
+func TestAPIHubCompat(t *testing.T) {
+	ts := newTestServer(t, 0, "../hf/testdata/2024-05-27.json")
+	var repos map[string][]any
+	if res := ts.getJSON(t, "/api/arxiv/2405.15574/repos", &repos); res.StatusCode != 200 || repos["models"] == nil || repos["datasets"] == nil || repos["spaces"] == nil {
+		t.Errorf("repos: %d %v", res.StatusCode, repos)
+	}
+	for path, want := range map[string]int{"/api/arxiv/not-an-id/repos": 400, "/api/arxiv/2405.15574": 404, "/api/models": 404, "/api/papers/2405.15574/nope": 404} {
+		res, body := ts.get(t, path)
+		if res.StatusCode != want || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || !strings.Contains(string(body), `"error"`) {
+			t.Errorf("%s: %d %s %.100s, want %d as JSON", path, res.StatusCode, res.Header.Get("Content-Type"), body, want)
+		}
+	}
+	var p map[string]any
+	ts.getJSON(t, "/api/papers/2405.15574", &p)
+	for _, k := range []string{"numComments", "linkedModels", "linkedDatasets", "linkedSpaces", "numTotalModels", "numTotalDatasets", "numTotalSpaces"} {
+		if _, ok := p[k]; !ok {
+			t.Errorf("/api/papers/{id} lacks %s", k)
+		}
+	}
+}

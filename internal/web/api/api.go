@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/model"
@@ -29,6 +30,51 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /api/papers/search", h.search)
 	handle("GET /api/papers/{id...}", h.paper)
 	handle("GET /api/papers/{id}/similar", h.similar)
+	handle("GET /api/arxiv/{id...}", h.arxivRepos)
+	handle("GET /api/", h.unknown)
+}
+
+// PaperDetail is /api/papers/{id}: the paper with what Hugging Face's paper
+// page adds — its comment count, and the models, datasets and Spaces that
+// cite it (quire hosts none: always empty, with zero totals).
+type PaperDetail struct {
+	Paper
+	NumComments      int   `json:"numComments"`
+	LinkedModels     []any `json:"linkedModels"`
+	LinkedDatasets   []any `json:"linkedDatasets"`
+	LinkedSpaces     []any `json:"linkedSpaces"`
+	NumTotalModels   int   `json:"numTotalModels"`
+	NumTotalDatasets int   `json:"numTotalDatasets"`
+	NumTotalSpaces   int   `json:"numTotalSpaces"`
+}
+
+// Repos is /api/arxiv/{id}/repos: what on the Hub cites the paper.
+type Repos struct {
+	Models   []any `json:"models"`
+	Datasets []any `json:"datasets"`
+	Spaces   []any `json:"spaces"`
+}
+
+// arxivRepos answers GET /api/arxiv/{id}/repos (Hugging Face's MCP server
+// asks it) for any well-formed arXiv id: quire hosts no models, datasets or
+// Spaces.
+func (h *Handler) arxivRepos(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("id"), "/repos")
+	if !ok {
+		h.unknown(w, r)
+		return
+	}
+	if _, err := model.ParseArxivRef(id); err != nil {
+		response.JSONError(w, r, h.Log, err)
+		return
+	}
+	response.JSON(w, http.StatusOK, Repos{Models: []any{}, Datasets: []any{}, Spaces: []any{}})
+}
+
+// unknown answers any other /api/ path with a JSON 404, as Hugging Face
+// does, never the HTML page.
+func (h *Handler) unknown(w http.ResponseWriter, r *http.Request) {
+	response.JSONError(w, r, h.Log, model.Errorf(model.ENOTFOUND, "Sorry, we can't find the page you are looking for."))
 }
 
 // Page sizes, as on Hugging Face: limit defaults to 50 and is at most 100
@@ -125,7 +171,8 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 		response.JSONError(w, r, h.Log, err)
 		return
 	}
-	response.JSON(w, http.StatusOK, NewPaper(p))
+	response.JSON(w, http.StatusOK, PaperDetail{Paper: NewPaper(p), NumComments: p.NumComments, LinkedModels: []any{},
+		LinkedDatasets: []any{}, LinkedSpaces: []any{}})
 }
 
 // ParseSearchQuery reads q, limit and the filters: from, to (YYYY-MM-DD),
