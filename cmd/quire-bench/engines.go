@@ -26,6 +26,8 @@ func newEngine(name, dir string) (engine, error) {
 	switch name {
 	case "quire":
 		return &quireEngine{ix: search.New(nil)}, nil
+	case "quire-rm3":
+		return &quireEngine{ix: search.New(nil), texts: map[string]string{}}, nil
 	case "textbook":
 		return &textbook{postings: map[string][]tbPosting{}, exact: map[string][]int{}}, nil
 	case "fts5":
@@ -40,18 +42,37 @@ func newEngine(name, dir string) (engine, error) {
 }
 
 // quireEngine is quire's own lexical index (BM25 with the title counted
-// twice), as the product uses it.
-type quireEngine struct{ ix *search.Index }
+// twice), as the product uses it; with texts ("quire-rm3"), the lexical
+// side of its hybrid search: RM3 feedback from the first pass's papers,
+// whose texts come from memory here (from the store in the server).
+type quireEngine struct {
+	ix    *search.Index
+	texts map[string]string
+}
 
 func (e *quireEngine) add(docs []benchDoc) error {
 	for _, d := range docs {
 		e.ix.Put(&model.Paper{ID: d.ID, Title: d.Title, Summary: d.Abstract})
+		if e.texts != nil {
+			e.texts[d.ID] = d.Title + " " + d.Abstract
+		}
 	}
 	return nil
 }
 
 func (e *quireEngine) query(q string, k int) ([]string, error) {
-	hits := e.ix.Lexical(q, k)
+	var hits []search.Hit
+	if e.texts != nil {
+		hits = e.ix.LexicalFeedback(q, k, func(ids []string) map[string]string {
+			out := make(map[string]string, len(ids))
+			for _, id := range ids {
+				out[id] = e.texts[id]
+			}
+			return out
+		})
+	} else {
+		hits = e.ix.Lexical(q, k)
+	}
 	out := make([]string, len(hits))
 	for i, h := range hits {
 		out[i] = h.ID

@@ -23,6 +23,29 @@ const SaveEvery = 10 * time.Minute
 
 func indexPath(cfg config.Config) string { return filepath.Join(cfg.DataDir, "search.idx") }
 
+// feedbackTimeout bounds the store read of a search's feedback papers;
+// past it the search goes on without feedback.
+const feedbackTimeout = 2 * time.Second
+
+// storeFeedback gives the search index the titles and abstracts of the
+// papers its feedback pass expands a query with.
+func storeFeedback(db store.PaperStore, log *slog.Logger) search.Feedback {
+	return func(ids []string) map[string]string {
+		ctx, cancel := context.WithTimeout(context.Background(), feedbackTimeout)
+		defer cancel()
+		ps, err := db.FindPapers(ctx, store.PaperFilter{IDs: ids})
+		if err != nil {
+			log.Warn("search feedback papers unavailable; searching without feedback", slog.Any("error", err))
+			return nil
+		}
+		out := make(map[string]string, len(ps))
+		for _, p := range ps {
+			out[p.ID] = p.Title + " " + p.Summary
+		}
+		return out
+	}
+}
+
 // openIndex loads the search index snapshot from the data directory, when
 // there is a usable one, and syncs it with the store: a restart reads only
 // the papers changed since the snapshot. A damaged snapshot is logged and
@@ -31,6 +54,7 @@ func openIndex(ctx context.Context, cfg config.Config, db store.PaperStore, log 
 	start := time.Now()
 	ix := search.New(db)
 	ix.Log = log
+	ix.SetFeedback(storeFeedback(db, log))
 	loaded, err := ix.Load(indexPath(cfg))
 	switch {
 	case err != nil:

@@ -16,16 +16,17 @@ const RRFK = 60
 
 // Engines holds the three rankers over one collection.
 type Engines struct {
-	lex  *search.Index
-	sem  *search.LSA
-	ids  []string
-	vecs [][]float32
+	lex   *search.Index
+	texts map[string]string // id → title and text, for the feedback pass
+	sem   *search.LSA
+	ids   []string
+	vecs  [][]float32
 }
 
 // Build indexes the documents lexically and trains the semantic model on
 // them (the collection is the corpus, as an instance's papers are).
 func Build(docs []Doc, o search.LSAOptions) (*Engines, error) {
-	e := &Engines{lex: search.New(nil)}
+	e := &Engines{lex: search.New(nil), texts: map[string]string{}}
 	toks := make([][]string, len(docs))
 	for i, d := range docs {
 		p := &model.Paper{ID: d.ID, Title: d.Title, Summary: d.Text}
@@ -33,6 +34,7 @@ func Build(docs []Doc, o search.LSAOptions) (*Engines, error) {
 			p.Authors = []model.Author{{Name: d.Authors}}
 		}
 		e.lex.Put(p)
+		e.texts[d.ID] = d.Title + " " + d.Text
 		toks[i] = search.Terms(d.Title + " " + d.Text)
 		e.ids = append(e.ids, d.ID)
 	}
@@ -48,8 +50,18 @@ func Build(docs []Doc, o search.LSAOptions) (*Engines, error) {
 }
 
 // Lexical ranks by BM25.
-func (e *Engines) Lexical(q string) []string {
-	hits := e.lex.Search(q, Depth)
+func (e *Engines) Lexical(q string) []string { return ids(e.lex.Lexical(q, Depth)) }
+
+// feedback gives the texts of documents, as the store does to the index.
+func (e *Engines) feedback(ids []string) map[string]string {
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		out[id] = e.texts[id]
+	}
+	return out
+}
+
+func ids(hits []search.Hit) []string {
 	out := make([]string, len(hits))
 	for i, h := range hits {
 		out[i] = h.ID
@@ -81,10 +93,11 @@ func (e *Engines) Semantic(q string) []string {
 	return out
 }
 
-// Hybrid fuses the two rankings by reciprocal rank fusion with equal
-// weights: score = Σ 1/(RRFK + rank).
+// Hybrid fuses, as the index does, BM25 with RM3 feedback and the
+// semantic ranking by reciprocal rank fusion with equal weights: score =
+// Σ 1/(RRFK + rank).
 func (e *Engines) Hybrid(q string) []string {
-	return Fuse(e.Lexical(q), e.Semantic(q))
+	return Fuse(ids(e.lex.LexicalFeedback(q, Depth, e.feedback)), e.Semantic(q))
 }
 
 // Fuse merges rankings by reciprocal rank fusion.

@@ -76,6 +76,7 @@ type Index struct {
 	training  atomic.Bool  // a training is running
 	remote    *remote      // an external embedder, when configured
 	spell     speller      // spelling corrections (correct.go)
+	feedback  Feedback     // texts for Hybrid's feedback pass (feedback.go); nil: none
 
 	writes           atomic.Int64 // changes since New, for Persist
 	savedWrites      atomic.Int64 // writes at the last save or load
@@ -269,7 +270,10 @@ func (ix *Index) Hybrid(q string, limit, ef int) []Hit {
 	if len(Tokens(q)) == 0 || limit <= 0 {
 		return nil
 	}
-	lex := ix.Lexical(q, max(limit, candidates))
+	ix.mu.RLock()
+	f := ix.feedback
+	ix.mu.RUnlock()
+	lex := ix.LexicalFeedback(q, max(limit, candidates), f)
 	sem := ix.semantic(q, max(limit, candidates), ef, lex)
 	if sem == nil {
 		return lex[:min(limit, len(lex))]
@@ -286,9 +290,22 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	if len(terms) == 0 || limit <= 0 {
 		return nil
 	}
+	forms := map[string][]string{}
+	weights := map[string]float32{}
+	for _, t := range terms {
+		st := Stem(t)
+		forms[st] = append(forms[st], t)
+		weights[st] = 1 // forms of one stem count once
+	}
+	return ix.lexical(weights, forms, limit)
+}
+
+// lexical ranks by BM25 over weighted stems (each term's score times its
+// weight), forms holding the query's own forms of them.
+func (ix *Index) lexical(weights map[string]float32, forms map[string][]string, limit int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if ix.live == 0 {
+	if ix.live == 0 || limit <= 0 {
 		return nil
 	}
 	sc := scratchPool.Get().(*scratch)
@@ -297,17 +314,12 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 	invAvg := float32(float64(ix.live) / ix.total)
 	type qterm struct {
 		ps    []posting
-		w     float32 // idf·(k1+1)
+		w     float32 // weight·idf·(k1+1)
 		exact uint16  // the bits of the query's own forms of the stem
+		stem  string
 	}
 	var qts []qterm
-	at := map[string]int{} // stem → its place in qts: forms of one stem count once
-	for _, t := range terms {
-		st := Stem(t)
-		if i, ok := at[st]; ok {
-			qts[i].exact |= ix.exactBit(st, t)
-			continue
-		}
+	for st, weight := range weights {
 		ps := ix.postings[st]
 		df := len(ps)
 		if ix.deadPost > 0 { // some postings belong to replaced documents
@@ -318,16 +330,24 @@ func (ix *Index) Lexical(q string, limit int) []Hit {
 				}
 			}
 		}
-		if df > 0 {
+		if df > 0 && weight > 0 {
 			idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
-			at[st] = len(qts)
-			qts = append(qts, qterm{ps, idf * (k1 + 1), ix.exactBit(st, t)})
+			var exact uint16
+			for _, f := range forms[st] {
+				exact |= ix.exactBit(st, f)
+			}
+			qts = append(qts, qterm{ps, weight * idf * (k1 + 1), exact, st})
 		}
 	}
 	// MaxScore, term at a time: rare terms first; once the terms left could
 	// not lift a document that has no score yet into the top results, they
 	// only add to documents already scored. The result stays exact.
-	sort.Slice(qts, func(i, j int) bool { return qts[i].w > qts[j].w })
+	sort.Slice(qts, func(i, j int) bool {
+		if qts[i].w != qts[j].w {
+			return qts[i].w > qts[j].w
+		}
+		return qts[i].stem < qts[j].stem // a map's order must not decide ties
+	})
 	// A term's most: its weight, times the exact-form factor when some
 	// paper has the query's form.
 	most := func(q qterm) float32 {

@@ -329,3 +329,45 @@ func TestCorrect(t *testing.T) {
 		t.Errorf("kitten/sitting beyond the limit: %d", d)
 	}
 }
+
+// RM3 feedback finds a paper that shares no word with the query but many
+// with the papers the query finds first; without texts it is Lexical.
+func TestLexicalFeedback(t *testing.T) {
+	ix := New(nil)
+	texts := map[string]string{}
+	put := func(id, title, abs string) {
+		ix.Put(paper(id, title, abs))
+		texts[id] = title + " " + abs
+	}
+	for i := range 5 {
+		put(fmt.Sprint("q", i), "surface codes", "decoders for quantum error correction with lattice surgery")
+	}
+	put("related", "lattice surgery", "decoders and error correction on logical qubits")
+	for i := range 100 { // the feedback words stay rare (common ones are not taken)
+		put(fmt.Sprint("other", i), "graph networks", "message passing on molecules")
+	}
+	f := func(ids []string) map[string]string {
+		out := map[string]string{}
+		for _, id := range ids {
+			out[id] = texts[id]
+		}
+		return out
+	}
+	in := func(hits []Hit) bool {
+		for _, h := range hits {
+			if h.ID == "related" {
+				return true
+			}
+		}
+		return false
+	}
+	if in(ix.Lexical("surface codes", 10)) {
+		t.Fatal("the related paper matches the query's words")
+	}
+	if !in(ix.LexicalFeedback("surface codes", 10, f)) {
+		t.Error("feedback did not find the related paper")
+	}
+	if got, want := fmt.Sprint(ix.LexicalFeedback("surface codes", 10, nil)), fmt.Sprint(ix.Lexical("surface codes", 10)); got != want {
+		t.Errorf("without texts: %s, want Lexical's %s", got, want)
+	}
+}

@@ -35,7 +35,12 @@ func TestExternalEmbedderAndFallback(t *testing.T) {
 	if hits := ix.Semantic("feline", 5, 0); len(hits) != 0 {
 		t.Fatalf("the built-in model knows 'feline'? %v", hits)
 	}
-	go ix.RunRemote(ctx, 10*time.Millisecond)
+	remoteCtx, stopRemote := context.WithCancel(ctx)
+	remoteDone := make(chan struct{})
+	go func() {
+		defer close(remoteDone)
+		ix.RunRemote(remoteCtx, 10*time.Millisecond)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !ix.remote.ready.Load() {
 		if time.Now().After(deadline) {
@@ -49,6 +54,10 @@ func TestExternalEmbedderAndFallback(t *testing.T) {
 	if hits := ix.Similar("kitten", 3); len(hits) != 3 {
 		t.Errorf("similar with the endpoint: %v", hits)
 	}
+	// The follower stops first: a step of it in flight could otherwise mark
+	// the endpoint ready again after the failed query below.
+	stopRemote()
+	<-remoteDone
 	ix.remote.ready.Store(false)
 	builtin := fmt.Sprint(ix.Semantic("optimal transport", 5, 0))
 	ix.remote.ready.Store(true)
