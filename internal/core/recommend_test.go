@@ -69,6 +69,24 @@ func newRecWorld(t *testing.T) (*recWorld, *model.Account) {
 	return w, &model.Account{Name: "ann", Role: model.RoleMember}
 }
 
+// flows makes a's interest "Flows" of paper 2611.00001 and stores its
+// trained ranking.
+func (w *recWorld) flows(a *model.Account) *model.Collection {
+	w.t.Helper()
+	ctx := context.Background()
+	c, err := w.lib.CreateCollection(ctx, a, core.CollectionInput{Name: ptr("Flows"), Interest: ptr(true)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.lib.Add(ctx, a, c.Slug, []string{"2611.00001"}, ""); err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.lib.RefreshStale(ctx, 10); err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
 func sectionIDs(s core.ForYouSection) []string {
 	var out []string
 	for _, r := range s.Papers {
@@ -196,16 +214,7 @@ func TestRecommendationsStoredAndFollowNewPapers(t *testing.T) {
 func TestRankNewAndRetrainRace(t *testing.T) {
 	ctx := context.Background()
 	w, ann := newRecWorld(t)
-	c, err := w.lib.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Interest: ptr(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.lib.Add(ctx, ann, c.Slug, []string{"2611.00001"}, ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.lib.RefreshStale(ctx, 10); err != nil {
-		t.Fatal(err)
-	}
+	c := w.flows(ann)
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	wg.Add(2)
@@ -330,16 +339,7 @@ func TestRetrainAfterJobMergedKeepsPaper(t *testing.T) {
 func TestRankNewReplacesUnreadableRow(t *testing.T) {
 	ctx := context.Background()
 	w, ann := newRecWorld(t)
-	c, err := w.lib.CreateCollection(ctx, ann, core.CollectionInput{Name: ptr("Flows"), Interest: ptr(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.lib.Add(ctx, ann, c.Slug, []string{"2611.00001"}, ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.lib.RefreshStale(ctx, 10); err != nil {
-		t.Fatal(err)
-	}
+	c := w.flows(ann)
 	if _, err := w.lib.RankNew(ctx); err != nil {
 		t.Fatal(err)
 	}
