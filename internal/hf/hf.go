@@ -156,9 +156,12 @@ func (it *item) toPaper(day model.Date) (*model.Paper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("paper.id: %w", err)
 	}
-	title := model.NormalizeSpace(src.Title)
+	// The item's title is arXiv's, with its TeX ("$\nabla^2$DFT"); the
+	// paper object's has the TeX stripped ("nabla^2DFT"). quire renders TeX,
+	// and the item's title is the one huggingface_hub shows.
+	title := model.NormalizeSpace(it.Title)
 	if title == "" {
-		title = model.NormalizeSpace(it.Title)
+		title = model.NormalizeSpace(src.Title)
 	}
 	if title == "" {
 		return nil, fmt.Errorf("paper %s: no title", id)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/quire/quire/internal/web/auth"
@@ -75,6 +76,17 @@ func newCache(store versioner, maxBytes int, log *slog.Logger) *cache {
 // cacheKey is the canonical form of r's URL (parameters sorted), or false
 // when the URL is not one the cache keeps.
 func cacheKey(r *http.Request) (string, bool) {
+	key, ok := urlKey(r)
+	// A paper page answers Markdown to an Accept that asks for it (Vary:
+	// Accept); every other Accept gets the same answer, so one more
+	// variant is enough.
+	if ok && strings.Contains(r.Header.Get("Accept"), "markdown") {
+		key += " md"
+	}
+	return key, ok
+}
+
+func urlKey(r *http.Request) (string, bool) {
 	if r.URL.RawQuery == "" {
 		return r.Host + " " + r.URL.EscapedPath(), true
 	}

@@ -35,7 +35,21 @@ type User struct {
 	Name      string `json:"name"`
 	Type      string `json:"type"`
 	IsPro     bool   `json:"isPro"`
-	User      string `json:"user,omitempty"`
+	// User is the username again: huggingface_hub reads an author's and
+	// a paper's submitter's username from "user", not "name".
+	User string `json:"user,omitempty"`
+}
+
+// Submitter is HF's submittedBy: a user with the profile flags Hugging Face's
+// clients read. quire's users are neither Hugging Face staff nor followed on
+// the Hub, so the flags are false and the count 0, but present.
+type Submitter struct {
+	User
+	IsHf            bool `json:"isHf"`
+	IsHfAdmin       bool `json:"isHfAdmin"`
+	IsMod           bool `json:"isMod"`
+	FollowerCount   int  `json:"followerCount"`
+	IsUserFollowing bool `json:"isUserFollowing"`
 }
 
 // Organization is HF's organization overview.
@@ -106,7 +120,7 @@ type DailyPaper struct {
 	Thumbnail             string        `json:"thumbnail,omitempty"`
 	MediaURLs             []string      `json:"mediaUrls,omitempty"`
 	NumComments           int           `json:"numComments"`
-	SubmittedBy           *User         `json:"submittedBy,omitempty"`
+	SubmittedBy           *Submitter    `json:"submittedBy,omitempty"`
 	Organization          *Organization `json:"organization,omitempty"`
 	IsAuthorParticipating bool          `json:"isAuthorParticipating"`
 }
@@ -140,6 +154,9 @@ func NewPaper(p *model.Paper) Paper {
 	}
 	for i, a := range p.Authors {
 		out.Authors[i] = Author{ID: a.ObjectID, Name: a.Name, Hidden: a.Hidden, Status: a.Status, User: user(a.User)}
+		if u := out.Authors[i].User; u != nil {
+			u.User = u.Name
+		}
 		if a.StatusLastChangedAt != nil {
 			out.Authors[i].StatusLastChangedAt = ts(*a.StatusLastChangedAt)
 		}
@@ -167,7 +184,10 @@ func NewDailyPaper(p *model.Paper) DailyPaper {
 		MediaURLs: p.MediaURLs, NumComments: p.NumComments, Organization: org(p.Organization)}
 	if d := p.Daily; d != nil {
 		item.PublishedAt = ts(d.SubmittedAt)
-		item.SubmittedBy = user(d.SubmittedBy)
+		if u := user(d.SubmittedBy); u != nil {
+			u.User = u.Name // Hugging Face leaves it out, and its client then shows no username
+			item.SubmittedBy = &Submitter{User: *u}
+		}
 		item.IsAuthorParticipating = d.IsAuthorParticipating
 	}
 	return item

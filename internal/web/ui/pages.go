@@ -15,15 +15,21 @@ import (
 
 func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 	id, format := splitCite(r.PathValue("id"))
+	id, md := wantsMarkdown(r, id)
 	p, err := h.Papers.Paper(r.Context(), id)
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	if md {
+		h.writeMarkdown(w, r, p)
 		return
 	}
 	if format != nil {
 		h.writeCitations(w, r, []*model.Paper{p}, format, p.ID)
 		return
 	}
+	w.Header().Set("Vary", "Accept") // the same URL answers Markdown to who asks for it
 	d, err := h.paperView(r, p)
 	if err != nil {
 		h.fail(w, r, err)
