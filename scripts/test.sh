@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine with Go: installs what
-# the tests need (Debian's Chromium for the browser tests, mailpit as the
+# the tests need (Debian's Chromium for the browser tests, newsboat and
+# python3-feedparser for the feed tests, mailpit as the
 # SMTP server of the e-mail tests, Debian's PostgreSQL as a throw-away
 # cluster on port 55432 for the PostgreSQL backend), then runs vet,
 # gofmt, every test with the race detector, and each fuzz target briefly.
@@ -29,9 +30,9 @@ apt_install() {
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-if ! command -v chromium >/dev/null 2>&1; then
-	apt_install chromium
-fi
+# Debian's Chromium for the browser tests; newsboat and python3-feedparser,
+# the feed readers the feed tests follow quire's feeds with.
+apt_install chromium newsboat python3-feedparser
 command -v chromium >/dev/null || { echo "test.sh: chromium is not installed" >&2; exit 1; }
 
 # A throw-away PostgreSQL for the second backend, stopped on exit.

@@ -3,6 +3,7 @@ package latex
 import (
 	"fmt"
 	"html"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -396,3 +397,18 @@ func (p *mathParser) styleRun(s string) string {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// mathAnnotation is the TeX annotation Math writes (escaped, so it holds no
+// '<'), with what precedes it of the element.
+var mathAnnotation = regexp.MustCompile(`<math( display="block")?><semantics><mrow>(.*?)</mrow><annotation encoding="application/x-tex">([^<]*)</annotation></semantics></math>`)
+
+// AltText rewrites the <math> elements Math wrote in h to carry their TeX in
+// the alttext attribute instead of an annotation: a reader that renders
+// MathML shows the symbols, one that reduces HTML to text shows nothing of
+// the annotation beside them (newsboat printed "π0\pi_0").
+func AltText(h string) string {
+	if !strings.Contains(h, "<annotation") {
+		return h
+	}
+	return mathAnnotation.ReplaceAllString(h, `<math alttext="$3"$1><mrow>$2</mrow></math>`)
+}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/quire/quire/internal/web/auth"
+	"github.com/quire/quire/internal/web/response"
 )
 
 // versioner is what the cache needs of the store.
@@ -199,10 +200,9 @@ func (e *cached) write(w http.ResponseWriter, r *http.Request) {
 	}
 	if e.etag != "" {
 		h.Set("ETag", e.etag)
-		if r.Header.Get("If-None-Match") == e.etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
+	}
+	if e.status == http.StatusOK && response.NotModified(w, r) {
+		return
 	}
 	h["Content-Length"] = e.length
 	w.WriteHeader(e.status)

@@ -237,9 +237,15 @@ func TestFeedsEscapeAndStayWellFormed(t *testing.T) {
 			switch tok := tok.(type) {
 			case xml.StartElement:
 				in = tok.Name.Local
+				for _, a := range tok.Attr {
+					if a.Name.Local == "type" && in != "link" {
+						in += "." + a.Value
+					}
+				}
 			case xml.CharData:
-				// The elements readers render as HTML.
-				if in == "description" || in == "encoded" || in == "summary" || in == "content" {
+				// The elements readers render as HTML: RSS's, and Atom's
+				// with type="html" (type="text" is shown as text).
+				if in == "description" || in == "encoded" || in == "summary.html" || in == "content.html" {
 					texts = append(texts, string(tok))
 				}
 			}

@@ -1,16 +1,17 @@
-// Package feed serves every paper list as RSS 2.0, Atom and JSON Feed 1.1,
-// built with gorilla/feeds. Abstracts go in as HTML with their math as
-// MathML, which feed readers built on browser engines display.
+// Package feed serves every paper list as RSS 2.0, Atom and JSON Feed 1.1.
+// Abstracts go in as HTML with their math as MathML, its TeX in alttext:
+// readers built on browser engines display the MathML, text readers
+// (newsboat) the TeX once, not a symbol with its source beside it.
 package feed
 
 import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
-
-	"github.com/gorilla/feeds"
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/latex"
@@ -60,11 +61,8 @@ func (h *Handler) daily(ext string) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		base := h.base(r)
-		f := &feeds.Feed{Title: h.SiteName + ": Daily Papers", Link: &feeds.Link{Href: base + "/"},
-			Description: "The latest papers on " + h.SiteName + "'s daily list, ranked by the community.",
-			Id:          base + "/feed/daily." + ext}
-		h.write(w, r, ext, f, papers, base)
+		h.write(w, r, ext, &doc{Title: h.SiteName + ": Daily Papers", Home: "/", ID: "daily",
+			Description: "The latest papers on " + h.SiteName + "'s daily list, ranked by the community."}, papers)
 	}
 }
 
@@ -86,15 +84,12 @@ func (h *Handler) newPapers(ext string) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		base := h.base(r)
-		title, link := h.SiteName+": new on arXiv", base+"/papers/new"
+		d := &doc{Title: h.SiteName + ": new on arXiv", Home: "/papers/new", ID: "new",
+			Description: "arXiv's latest announcement, ranked by the community's upvotes."}
 		if cat != "" {
-			title, link = title+" in "+cat, base+"/c/"+urlPath(cat)
+			d.Title, d.Home, d.ID = d.Title+" in "+cat, "/c/"+urlPath(cat), "new/"+urlPath(cat)
 		}
-		f := &feeds.Feed{Title: title, Link: &feeds.Link{Href: link},
-			Description: "arXiv's latest announcement, ranked by the community's upvotes.",
-			Id:          base + "/feed/new." + ext + "?category=" + urlQuery(cat)}
-		h.write(w, r, ext, f, append(l.New, l.Cross...), base)
+		h.write(w, r, ext, d, append(l.New, l.Cross...))
 	}
 }
 
@@ -110,11 +105,8 @@ func (h *Handler) search(ext string) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		base := h.base(r)
-		f := &feeds.Feed{Title: fmt.Sprintf("%s: search for %q", h.SiteName, q),
-			Link: &feeds.Link{Href: base + "/papers?q=" + urlQuery(q)}, Description: "Papers matching " + q,
-			Id: base + "/feed/search." + ext + "?q=" + urlQuery(q)}
-		h.write(w, r, ext, f, papers, base)
+		h.write(w, r, ext, &doc{Title: h.SiteName + ": search for “" + q + "”", Home: "/papers?q=" + urlQuery(q),
+			Description: "Papers matching “" + q + "”", ID: "search?q=" + urlQuery(q)}, papers)
 	}
 }
 
@@ -135,12 +127,9 @@ func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	base := h.base(r)
-	f := &feeds.Feed{Title: fmt.Sprintf("%s: saved search %q", h.SiteName, s.Query),
-		Link: &feeds.Link{Href: base + "/papers?q=" + urlQuery(s.Query)}, Description: "Papers matching " + s.Query,
-		Id: base + "/feed/saved/" + secret + "." + ext}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	h.write(w, r, ext, f, papers, base)
+	h.write(w, r, ext, &doc{Title: h.SiteName + ": saved search “" + s.Query + "”", Home: "/papers?q=" + urlQuery(s.Query),
+		Description: "Papers matching “" + s.Query + "”", ID: "saved/" + strconv.FormatInt(s.ID, 10)}, papers)
 }
 
 // collection serves /feed/c/{secret}.{rss,atom,json}: a collection's
@@ -167,13 +156,12 @@ func (h *Handler) collection(w http.ResponseWriter, r *http.Request) {
 	for i, it := range its {
 		papers[i] = it.Paper
 	}
-	base := h.base(r)
-	f := &feeds.Feed{Title: h.SiteName + ": " + c.Name, Link: &feeds.Link{Href: base + "/u/" + urlPath(c.Owner) + "/c/" + urlPath(c.Slug)},
-		Description: "Papers " + c.Owner + " adds to " + c.Name, Id: base + "/feed/c/" + secret + "." + ext}
 	if c.Private {
 		w.Header().Set("X-Robots-Tag", "noindex")
 	}
-	h.write(w, r, ext, f, papers, base)
+	page := "/u/" + urlPath(c.Owner) + "/c/" + urlPath(c.Slug)
+	h.write(w, r, ext, &doc{Title: h.SiteName + ": " + c.Name, Home: page, ID: page[1:],
+		Description: "Papers " + c.Owner + " adds to " + c.Name}, papers)
 }
 
 // FollowingDays is the window of the /following feed.
@@ -195,11 +183,9 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) {
 	for _, fp := range fps[:min(len(fps), DailyItems)] {
 		papers = append(papers, fp.Paper)
 	}
-	base := h.base(r)
-	f := &feeds.Feed{Title: h.SiteName + ": followed by " + user, Link: &feeds.Link{Href: base + "/following"},
-		Description: "New papers of the authors, organizations and users " + user + " follows.", Id: base + "/feed/following/" + secret + "." + ext}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	h.write(w, r, ext, f, papers, base)
+	h.write(w, r, ext, &doc{Title: h.SiteName + ": followed by " + user, Home: "/following", ID: "following/" + urlPath(user),
+		Description: "New papers of the authors, organizations and users " + user + " follows."}, papers)
 }
 
 // forYou serves /feed/for-you/{secret}.{ext}: the recommendations of the
@@ -218,11 +204,10 @@ func (h *Handler) forYou(w http.ResponseWriter, r *http.Request) {
 	for i, p := range sec.Papers {
 		papers[i] = p.Paper
 	}
-	base := h.base(r)
-	f := &feeds.Feed{Title: h.SiteName + ": for " + sec.Interest.Name, Link: &feeds.Link{Href: base + "/for-you"},
-		Description: "New papers ranked for the interest " + sec.Interest.Name, Id: base + "/feed/for-you/" + secret + "." + ext}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	h.write(w, r, ext, f, papers, base)
+	h.write(w, r, ext, &doc{Title: h.SiteName + ": for " + sec.Interest.Name, Home: "/for-you",
+		ID:          "for-you/" + urlPath(sec.Interest.Owner) + "/" + urlPath(sec.Interest.Slug),
+		Description: "New papers ranked for the interest " + sec.Interest.Name}, papers)
 }
 
 // secretFile reads the {secret}.{ext} of a private feed's path; it answers
@@ -252,77 +237,86 @@ func (h *Handler) base(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func (h *Handler) write(w http.ResponseWriter, r *http.Request, ext string, f *feeds.Feed, papers []*model.Paper, base string) {
+// write completes d with the papers and answers in format ext. Ids are tag
+// URIs of the instance's host and the feed's key, an entry's the feed's
+// with the paper id as fragment: a reader that follows two feeds of one
+// instance keeps a paper in each (they keep items by id), while the entry's
+// link stays the paper page.
+//
+// Last-Modified is the latest change of any paper in the feed (a vote, a
+// comment, a new version all stamp it), so If-Modified-Since answers 304
+// only when nothing shown changed. A paper that left the feed (hidden, or
+// pushed out by newer ones) stamps no paper that stays: the ETag, which
+// covers the bytes, tells such a feed apart, and clients send it first.
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, ext string, d *doc, papers []*model.Paper) {
+	base := h.base(r)
+	tag := "tag:" + hostOnly(base) + ",2025:"
+	d.ID, d.Home, d.Self, d.Author = tag+d.ID, base+d.Home, base+r.URL.RequestURI(), h.SiteName
+	var modified time.Time
 	for _, p := range papers {
-		f.Items = append(f.Items, item(p, base))
+		e := item(p, base)
+		e.ID = d.ID + "#" + p.ID
+		d.Entries = append(d.Entries, e)
+		// The feed's date is its newest entry's, so that identical content
+		// gives identical bytes (and ETags).
+		if e.Updated.After(d.Updated) {
+			d.Updated = e.Updated
+		}
+		modified = latest(modified, p.UpdatedAt, e.Updated)
 	}
-	// The feed's date is its newest item's, so that identical content gives
-	// identical bytes (and ETags).
-	for _, it := range f.Items {
-		if it.Created.After(f.Updated) {
-			f.Updated = it.Created
+	if !modified.IsZero() {
+		w.Header().Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+		if response.NotModified(w, r) {
+			return
 		}
 	}
-	f.Created = f.Updated
-	if ext != "json" {
-		// RSS descriptions and Atom's type="html" summaries are read as
-		// HTML: plain text (abstracts, queries) must be escaped for it.
-		if ext == "rss" {
-			f.Description = htmlEscape(f.Description)
-		}
-		for _, it := range f.Items {
-			it.Description = htmlEscape(it.Description)
-		}
-	}
-	cleanFeed(f)
-	var body string
+	cleanDoc(d)
+	var body []byte
 	var err error
 	switch ext {
 	case "rss":
-		body, err = f.ToRss()
+		body, err = d.rss()
 	case "atom":
-		body, err = f.ToAtom()
+		body, err = d.atom()
 	default:
-		body, err = f.ToJSON()
+		body, err = d.json()
 	}
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("feed: encode %s: %w", ext, err))
 		return
 	}
-	response.Bytes(w, http.StatusOK, Formats[ext], []byte(body))
+	response.Bytes(w, http.StatusOK, Formats[ext], body)
 }
 
-func item(p *model.Paper, base string) *feeds.Item {
-	link := base + "/papers/" + p.ID
-	created := p.PublishedAt
-	if p.Daily != nil && !p.Daily.SubmittedAt.IsZero() {
-		created = p.Daily.SubmittedAt
-	}
+// item is a paper as a feed entry: published is its first arXiv version,
+// updated the day it entered the list (the daily list's submission, else
+// the first version).
+func item(p *model.Paper, base string) entry {
 	var authors []string
 	for _, a := range p.VisibleAuthors() {
 		authors = append(authors, a.Name)
 	}
 	var meta []string
 	if len(authors) > 0 {
-		meta = append(meta, strings.Join(authors, ", "))
+		meta = append(meta, p.AuthorLine(3))
 	}
 	if p.Organization != nil {
 		meta = append(meta, p.Organization.Fullname)
 	}
 	meta = append(meta, fmt.Sprintf("%d upvotes", p.Upvotes))
-	content := "<p>" + htmlEscape(strings.Join(meta, " · ")) + "</p>" + latex.Block(p.Summary).HTML +
+	content := "<p>" + htmlEscape(strings.Join(meta, " · ")) + "</p>" + latex.AltText(latex.Block(p.Summary).HTML) +
 		`<p><a href="https://arxiv.org/abs/` + htmlEscape(p.ID) + `">arXiv</a>`
 	if repo := model.WebURL(p.GithubRepo); repo != "" {
 		content += ` · <a href="` + htmlEscape(repo) + `">code</a>`
 	}
 	content += "</p>"
-	it := &feeds.Item{Title: latex.Text(p.Title), Link: &feeds.Link{Href: link}, Id: link,
-		Description: latex.Text(firstSentences(p.Summary)), Content: content, Created: created.UTC(),
-		Updated: created.UTC()}
-	if len(authors) > 0 {
-		it.Author = &feeds.Author{Name: p.AuthorLine(3)}
+	listed := p.PublishedAt
+	if p.Daily != nil && !p.Daily.SubmittedAt.IsZero() {
+		listed = p.Daily.SubmittedAt
 	}
-	return it
+	return entry{Link: base + "/papers/" + p.ID, Title: latex.Text(p.Title), Summary: latex.Text(firstSentences(p.Summary)),
+		Content: content, Authors: authors, Categories: p.Categories, Published: p.PublishedAt.UTC(),
+		Updated: latest(listed, p.PublishedAt).UTC()}
 }
 
 // firstSentences shortens an abstract to about 300 characters at a word

@@ -4,9 +4,8 @@ import (
 	"html"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
-
-	"github.com/gorilla/feeds"
 )
 
 func htmlEscape(s string) string { return html.EscapeString(s) }
@@ -15,18 +14,39 @@ func urlQuery(s string) string { return url.QueryEscape(s) }
 
 func urlPath(s string) string { return url.PathEscape(s) }
 
-// cleanFeed drops the characters XML 1.0 cannot carry (most control
-// characters, lone surrogates, U+FFFE/U+FFFF) from every text of f: one
+// cleanDoc drops the characters XML 1.0 cannot carry (most control
+// characters, lone surrogates, U+FFFE/U+FFFF) from every text of d: one
 // paper with a stray \x01 in its abstract must not make the whole feed
 // ill-formed for every reader.
-func cleanFeed(f *feeds.Feed) {
-	f.Title, f.Description = xmlText(f.Title), xmlText(f.Description)
-	for _, it := range f.Items {
-		it.Title, it.Description, it.Content = xmlText(it.Title), xmlText(it.Description), xmlText(it.Content)
-		if it.Author != nil {
-			it.Author.Name = xmlText(it.Author.Name)
+func cleanDoc(d *doc) {
+	d.Title, d.Description = xmlText(d.Title), xmlText(d.Description)
+	for i := range d.Entries {
+		e := &d.Entries[i]
+		e.Title, e.Summary, e.Content = xmlText(e.Title), xmlText(e.Summary), xmlText(e.Content)
+		for j := range e.Authors {
+			e.Authors[j] = xmlText(e.Authors[j])
 		}
 	}
+}
+
+// hostOnly is the host of a base URL without its port: the authority of a
+// tag URI (RFC 4151) is a domain name.
+func hostOnly(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return "localhost"
+	}
+	return u.Hostname()
+}
+
+func latest(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
 }
 
 func xmlText(s string) string {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/quire/quire/internal/model"
 )
@@ -106,4 +107,44 @@ func Bytes(w http.ResponseWriter, status int, contentType string, body []byte) {
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// NotModified answers 304 and reports true when the request's validators
+// say the client's copy is current (RFC 9110 §13.2.2): If-None-Match
+// against the ETag already set on w; else If-Modified-Since against the
+// Last-Modified set on w, to the second. With If-None-Match and no ETag yet
+// it cannot tell, and reports false.
+func NotModified(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	h := w.Header()
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		etag := h.Get("ETag")
+		if etag == "" || !etagMatch(inm, etag) {
+			return false
+		}
+	} else {
+		ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+		lm, err2 := http.ParseTime(h.Get("Last-Modified"))
+		if err != nil || err2 != nil || lm.After(ims) {
+			return false
+		}
+	}
+	delete(h, "Content-Type")
+	delete(h, "Content-Length")
+	w.WriteHeader(http.StatusNotModified)
+	return true
+}
+
+// etagMatch is the weak comparison of If-None-Match's list with etag.
+func etagMatch(list, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }
