@@ -80,7 +80,7 @@ type atomEntry struct {
 
 func (d *doc) atom() ([]byte, error) {
 	f := atomFeed{Title: atomText{"text", d.Title}, ID: d.ID, Updated: rfc3339(d.Updated), Gen: "quire",
-		Links: []atomLink{{"self", "application/atom+xml", d.Self}, {"alternate", "text/html", d.Home}},
+		Links:  []atomLink{{"self", "application/atom+xml", d.Self}, {"alternate", "text/html", d.Home}},
 		Author: []atomPerson{{d.Author}}}
 	if d.Description != "" {
 		f.Sub = &atomText{"text", d.Description}
