@@ -196,6 +196,10 @@ func (c *cache) stats() (entries, bytes int) {
 func (e *cached) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for k, vs := range e.header {
+		if k == "Vary" {
+			h[k] = append(h[k], vs...) // the compressor's Accept-Encoding stays
+			continue
+		}
 		h[k] = vs
 	}
 	if e.etag != "" {

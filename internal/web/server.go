@@ -129,7 +129,11 @@ func New(opts Options) (*Server, error) {
 		h = auth.Middleware(opts.Accounts, h)
 	}
 	h = http.NewCrossOriginProtection().Handler(h)
-	s.handler = opts.Proxies.Middleware(limitBody(h))
+	compress, err := compressor()
+	if err != nil {
+		return nil, err
+	}
+	s.handler = compress(opts.Proxies.Middleware(limitBody(h)))
 	return s, nil
 }
 

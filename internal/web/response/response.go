@@ -137,12 +137,19 @@ func NotModified(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// etagMatch is the weak comparison of If-None-Match's list with etag.
+// etagMatch is the weak comparison of If-None-Match's list with etag. A
+// tag the compressor suffixed with its coding ("…-gzip") names the same
+// content.
 func etagMatch(list, etag string) bool {
 	etag = strings.TrimPrefix(etag, "W/")
 	for _, t := range strings.Split(list, ",") {
-		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		for _, coding := range []string{`-gzip"`, `-zstd"`} {
+			if base, ok := strings.CutSuffix(t, coding); ok {
+				t = base + `"`
+			}
+		}
+		if t == "*" || t == etag {
 			return true
 		}
 	}

@@ -29,7 +29,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 		h.writeCitations(w, r, []*model.Paper{p}, format, p.ID)
 		return
 	}
-	w.Header().Set("Vary", "Accept") // the same URL answers Markdown to who asks for it
+	w.Header().Add("Vary", "Accept") // the same URL answers Markdown to who asks for it
 	d, err := h.paperView(r, p)
 	if err != nil {
 		h.fail(w, r, err)

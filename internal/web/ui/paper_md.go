@@ -45,7 +45,7 @@ func (h *Handler) writeMarkdown(w http.ResponseWriter, r *http.Request, p *model
 	}
 	var b bytes.Buffer
 	paperMarkdown(&b, p, cs)
-	w.Header().Set("Vary", "Accept")
+	w.Header().Add("Vary", "Accept")
 	response.Bytes(w, http.StatusOK, markdownType, b.Bytes())
 }
 
