@@ -28,6 +28,9 @@ func emailParts(ctx context.Context, cfg config.Config, db *sqlstore.DB, papers 
 		if err != nil {
 			return nil, nil, err
 		}
+		if m.DKIM, err = loadDKIM(cfg); err != nil {
+			return nil, nil, err
+		}
 		mailer = m
 	}
 	site := digest.Site{Name: cfg.SiteName, BaseURL: cfg.SiteURL(), From: cfg.From()}
@@ -35,6 +38,26 @@ func emailParts(ctx context.Context, cfg config.Config, db *sqlstore.DB, papers 
 	sender := &digest.Sender{Store: db, Papers: papers, Mailer: mailer, Signer: signer, Site: site, Log: log,
 		Retries: 4, RetryDelay: 30 * time.Second}
 	return subs, sender, nil
+}
+
+// loadDKIM reads the DKIM key of cfg, if one is configured: a key that
+// cannot be read stops start-up rather than sending unsigned mail.
+func loadDKIM(cfg config.Config) (*mail.DKIM, error) {
+	if cfg.DKIMKeyFile == "" {
+		return nil, nil
+	}
+	domain := cfg.DKIMDomain
+	if domain == "" {
+		var err error
+		if domain, err = mail.Domain(cfg.From()); err != nil {
+			return nil, fmt.Errorf("--dkim-domain: %w", err)
+		}
+	}
+	d, err := mail.LoadDKIM(cfg.DKIMKeyFile, cfg.DKIMSelector, domain)
+	if err != nil {
+		return nil, fmt.Errorf("--dkim-key-file: %w", err)
+	}
+	return d, nil
 }
 
 func runDigest(ctx context.Context, args []string, env Env) error {

@@ -48,6 +48,9 @@ type Config struct {
 
 	SMTPURL  string  // smtp://user:pass@host:port or smtps://…; empty: no e-mail
 	MailFrom string  // sender of digests
+	// DKIMKeyFile, DKIMSelector and DKIMDomain sign outgoing mail (DKIM);
+	// the domain defaults to the sender's.
+	DKIMKeyFile, DKIMSelector, DKIMDomain string
 	MailRate float64 // messages per second at most (0: no limit)
 
 	SubmitWindow  time.Duration // papers can be submitted this long after their first version
@@ -117,6 +120,9 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 func (c *Config) BindMailFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "SMTP server, smtp://user:pass@host:port (STARTTLS when offered) or smtps:// (env QUIRE_SMTP_URL or QUIRE_SMTP_URL_FILE)")
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "sender address of digests, e.g. \"quire <digest@example.org>\" (env QUIRE_MAIL_FROM)")
+	fs.StringVar(&c.DKIMKeyFile, "dkim-key-file", c.DKIMKeyFile, "PEM private key (RSA or Ed25519) that DKIM-signs every message (env QUIRE_DKIM_KEY_FILE)")
+	fs.StringVar(&c.DKIMSelector, "dkim-selector", c.DKIMSelector, "DKIM selector: the public key is the TXT record SELECTOR._domainkey.DOMAIN (env QUIRE_DKIM_SELECTOR)")
+	fs.StringVar(&c.DKIMDomain, "dkim-domain", c.DKIMDomain, "DKIM signing domain; default: the domain of --mail-from (env QUIRE_DKIM_DOMAIN)")
 	fs.Float64Var(&c.MailRate, "mail-rate", c.MailRate, "messages per second at most, 0 for no limit (env QUIRE_MAIL_RATE)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL of the site, used in feeds and e-mail links (env QUIRE_BASE_URL)")
 	fs.StringVar(&c.SiteName, "site-name", c.SiteName, "name shown on pages, feeds and e-mails (env QUIRE_SITE_NAME)")
@@ -232,6 +238,9 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPURL != "" && c.BaseURL == "" {
 		return fmt.Errorf("config: --smtp-url needs --base-url (env QUIRE_BASE_URL): the public URL that links in e-mail point to")
+	}
+	if (c.DKIMKeyFile == "") != (c.DKIMSelector == "") {
+		return fmt.Errorf("config: --dkim-key-file and --dkim-selector go together")
 	}
 	if c.OIDCIssuer != "" && (c.OIDCClientID == "" || c.BaseURL == "") {
 		return fmt.Errorf("config: --oidc-issuer needs --oidc-client-id and --base-url (the provider redirects to BASE/login/oidc/callback)")

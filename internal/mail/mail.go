@@ -69,6 +69,8 @@ type SMTP struct {
 	auth       smtp.Auth
 	limit      *rate.Limiter
 	helo       string
+	// DKIM, when set, signs every message.
+	DKIM *DKIM
 
 	mu     sync.Mutex
 	client *smtp.Client
@@ -152,6 +154,9 @@ func (s *SMTP) Send(ctx context.Context, m *Message, beforeAccept func() error) 
 		}
 	}
 	body, err := Build(m)
+	if err == nil && s.DKIM != nil {
+		body, err = s.DKIM.Sign(body)
+	}
 	if err != nil {
 		return &PermanentError{err}
 	}

@@ -3,6 +3,7 @@ package testutil
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -138,4 +139,38 @@ func (m *Mailpit) get(t testing.TB, path string, v any) {
 	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
 		t.Fatalf("mailpit %s: %v", path, err)
 	}
+}
+
+// Raw returns a message as the server received it, headers and all.
+func (m *Mailpit) Raw(t testing.TB, id string) []byte {
+	t.Helper()
+	res, err := http.Get(m.API + "/api/v1/message/" + id + "/raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("mailpit raw %s: %d %v", id, res.StatusCode, err)
+	}
+	return b
+}
+
+// HTMLWarning is one finding of mailpit's HTML check (its data is
+// caniemail.com's): a feature the message uses and the clients that do not
+// support it fully.
+type HTMLWarning struct {
+	Slug, Title, Category string
+	NumMatches            int
+	Results               []struct {
+		Family, Platform, Version, Support string
+	}
+}
+
+// HTMLCheck runs mailpit's HTML compatibility check on a message.
+func (m *Mailpit) HTMLCheck(t testing.TB, id string) []HTMLWarning {
+	t.Helper()
+	var out struct{ Warnings []HTMLWarning }
+	m.get(t, "/api/v1/message/"+id+"/html-check", &out)
+	return out.Warnings
 }
