@@ -46,12 +46,12 @@ type Config struct {
 	EmbedModel string
 	EmbedKey   string // API key for the endpoint, when it needs one
 
-	SMTPURL  string  // smtp://user:pass@host:port or smtps://…; empty: no e-mail
-	MailFrom string  // sender of digests
+	SMTPURL  string // smtp://user:pass@host:port or smtps://…; empty: no e-mail
+	MailFrom string // sender of digests
 	// DKIMKeyFile, DKIMSelector and DKIMDomain sign outgoing mail (DKIM);
 	// the domain defaults to the sender's.
 	DKIMKeyFile, DKIMSelector, DKIMDomain string
-	MailRate float64 // messages per second at most (0: no limit)
+	MailRate                              float64 // messages per second at most (0: no limit)
 
 	SubmitWindow  time.Duration // papers can be submitted this long after their first version
 	Promote       bool          // an upvote puts the paper on today's Daily list
