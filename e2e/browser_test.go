@@ -53,16 +53,7 @@ func browserMain(t *testing.T) (context.Context, *cli.Main) {
 func browserWith(t *testing.T, mod func(*config.Config)) (context.Context, *cli.Main) {
 	t.Helper()
 	exe := chromium(t)
-	cfg := config.Default()
-	cfg.Addr, cfg.DataDir, cfg.Demo = "127.0.0.1:0", t.TempDir(), true
-	if mod != nil {
-		mod(&cfg)
-	}
-	m := cli.NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m := serveDemo(t, mod)
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
@@ -76,6 +67,23 @@ func browserWith(t *testing.T, mod func(*config.Config)) (context.Context, *cli.
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
 	return ctx, m
+}
+
+// serveDemo runs the real server on the demo corpus, with mod applied to
+// the configuration, until the test ends.
+func serveDemo(t *testing.T, mod func(*config.Config)) *cli.Main {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Addr, cfg.DataDir, cfg.Demo = "127.0.0.1:0", t.TempDir(), true
+	if mod != nil {
+		mod(&cfg)
+	}
+	m := cli.NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
 }
 
 func artifacts(t *testing.T) string {
@@ -138,8 +146,8 @@ func TestBrowseDailyPaperAndLaTeX(t *testing.T) {
 	screenshot(t, ctx, "daily")
 
 	// Follow the top paper.
-	first := eval[string](t, ctx, `document.querySelector("article.card h3 a").textContent`)
-	clickAndWait(t, ctx, "article.card h3 a")
+	first := eval[string](t, ctx, `document.querySelector("article.card .title a").textContent`)
+	clickAndWait(t, ctx, "article.card .title a")
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	h1 := eval[string](t, ctx, `document.querySelector("h1").textContent`)
 	if !strings.Contains(loc, "/papers/") || strings.TrimSpace(h1) != strings.TrimSpace(first) {
@@ -181,7 +189,7 @@ func TestSearchFromTheBox(t *testing.T) {
 	if !strings.Contains(loc, "/papers?q=rectified+flow") {
 		t.Errorf("search went to %s", loc)
 	}
-	titles := eval[[]string](t, ctx, `[...document.querySelectorAll("#results article h3")].map(h => h.textContent)`)
+	titles := eval[[]string](t, ctx, `[...document.querySelectorAll("#results article .title")].map(h => h.textContent)`)
 	if len(titles) == 0 || !strings.Contains(strings.ToLower(strings.Join(titles, " ")), "flow") {
 		t.Errorf("results = %q", titles)
 	}

@@ -35,6 +35,18 @@ apt_install() {
 apt_install chromium newsboat python3-feedparser
 command -v chromium >/dev/null || { echo "test.sh: chromium is not installed" >&2; exit 1; }
 
+# Lighthouse for the page audits (e2e/lighthouse_test.go), from the npm
+# registry into a cache outside the checkout. 12.8.2 is the last release
+# that runs on Debian 12's Node 18; Lighthouse 13 needs Node 22.19.
+command -v npm >/dev/null || apt_install nodejs npm
+LIGHTHOUSE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/quire-test/lighthouse
+export QUIRE_LIGHTHOUSE=$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse
+if [ ! -x "$QUIRE_LIGHTHOUSE" ]; then
+	echo "test.sh: installing lighthouse@12.8.2 from the npm registry"
+	mkdir -p "$LIGHTHOUSE_DIR"
+	npm install --prefix "$LIGHTHOUSE_DIR" --no-audit --no-fund --loglevel=error lighthouse@12.8.2 >/dev/null
+fi
+
 # A throw-away PostgreSQL for the second backend, stopped on exit.
 source scripts/pg.sh
 pg_start

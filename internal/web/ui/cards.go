@@ -32,6 +32,9 @@ type cardView struct {
 	ProjectPage string
 	Voted       bool
 	Back        string // where the vote form returns to
+	// Sub marks a card listed under a section heading (h2), so its title
+	// is an h3; on a page with only the h1 it is an h2 (heading order).
+	Sub bool
 	// The viewer's own marks, for a logged-in viewer (Member).
 	Member bool
 	Saved  bool // in the viewer's Reading list

@@ -84,7 +84,10 @@ func highwire(p *model.Paper) []metaTag {
 	if p.Summary != "" {
 		tags = append(tags, metaTag{"citation_abstract", p.Summary})
 	}
-	return tags
+	// Highwire has no tag for a preprint, so Zotero would guess a journal
+	// article; its RDF reader takes a Dublin Core type that names one of
+	// its item types as that type.
+	return append(tags, metaTag{"DC.type", "preprint"})
 }
 
 type metaTag struct{ Name, Content string }

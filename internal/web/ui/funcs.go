@@ -20,6 +20,7 @@ func (h *Handler) funcs() template.FuncMap {
 		"plain":     latex.Text,
 		"static":    func(name string) string { return h.assets.URL(name) },
 		"pluralize": pluralize,
+		"sub":       func(c cardView) cardView { c.Sub = true; return c },
 		"compact":   compact,
 		"date":      func(t time.Time) string { return t.UTC().Format("Jan 2, 2006") },
 		"isoDate":   func(t time.Time) string { return t.UTC().Format("2006-01-02") },

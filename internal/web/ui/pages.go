@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/quire/quire/internal/core"
+	"github.com/quire/quire/internal/latex"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/search"
 	"github.com/quire/quire/internal/store"
@@ -35,7 +36,7 @@ func (h *Handler) paper(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, "paper", page{Title: p.Title, Meta: highwire(p), Data: d})
+	h.render(w, r, "paper", page{Title: p.Title, Meta: highwire(p), Description: describe(latex.Text(p.Summary)), Data: d})
 }
 
 // SearchLimit is how many results the search page shows.
@@ -57,6 +58,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	p := page{Title: "Search", Query: q, Nav: "search", Data: d}
 	if q != "" {
 		p.Title = "Search: " + q
+		p.Description = "Papers matching “" + q + "” on " + h.SiteName + ", ranked by meaning and words."
 		p.Feeds = []feedLink{
 			{"application/rss+xml", "Search “" + q + "” (RSS)", "/feed/search.rss?q=" + queryEscape(q)},
 			{"application/atom+xml", "Search “" + q + "” (Atom)", "/feed/search.atom?q=" + queryEscape(q)},

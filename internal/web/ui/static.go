@@ -51,6 +51,15 @@ func (a *assets) URL(name string) string {
 	return u
 }
 
+// favicon answers /favicon.ico, the one asset browsers ask for by a fixed
+// name; it may change with a release, so it is cached for a day only.
+func (a *assets) favicon(w http.ResponseWriter, r *http.Request) {
+	b := a.files[a.URL("favicon.ico")]
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
+}
+
 func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, ok := a.files[r.URL.Path]
 	if !ok {

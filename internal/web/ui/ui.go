@@ -7,6 +7,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/quire/quire/internal/core"
 	"github.com/quire/quire/internal/digest"
@@ -79,22 +81,26 @@ func (h *Handler) Routes(handle func(pattern string, fn http.HandlerFunc)) {
 	handle("GET /orgs", h.orgs) // cached for visitors; admins (with a cookie) bypass the cache
 	handle("GET /orgs/{name}", h.org)
 	handle("GET /static/", h.assets.ServeHTTP)
+	handle("GET /favicon.ico", h.assets.favicon)
 	handle("GET /", h.notFound)
 }
 
 // page is what every view gets: the site name, the page title and its
 // feeds, plus the view's own data.
 type page struct {
-	User   *model.Account // the viewer, nil when anonymous
-	Path   string
-	Site   string
-	Title  string
-	Query  string
-	Feeds  []feedLink
-	Meta   []metaTag // <meta name content> in the head (Highwire citation tags)
-	Nav    string    // which nav entry is current
-	Data   any
-	Status int
+	User  *model.Account // the viewer, nil when anonymous
+	Path  string
+	Site  string
+	Title string
+	Query string
+	Feeds []feedLink
+	Meta  []metaTag // <meta name content> in the head (Highwire citation tags)
+	// Description is the page's meta description, what search engines and
+	// link previews show; render gives a page without one a line naming it.
+	Description string
+	Nav         string // which nav entry is current
+	Data        any
+	Status      int
 }
 
 type feedLink struct {
@@ -112,6 +118,9 @@ func dailyFeeds() []feedLink {
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, view string, p page) {
 	p.Site = h.SiteName
 	p.User, p.Path = auth.Account(r), r.URL.Path
+	if p.Description == "" {
+		p.Description = p.Title + " on " + p.Site + ": new research papers every day, ranked by the community's upvotes, with discussion, search and feeds."
+	}
 	if p.Status == 0 {
 		p.Status = http.StatusOK
 	}
@@ -135,6 +144,22 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	h.render(w, r, "error", page{Title: http.StatusText(status), Status: status,
 		Data: map[string]any{"Status": status, "Message": model.ErrorMessage(err)}})
+}
+
+// describe shortens text to a meta description: search engines show about
+// 160 characters, so it ends at the last word that fits, with "…".
+func describe(text string) string {
+	const max = 160
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	r := []rune(text)[:max]
+	cut := strings.LastIndexByte(string(r), ' ')
+	if cut < max/2 {
+		cut = len(string(r))
+	}
+	return strings.TrimRight(string(r)[:cut], " ,;:.") + "…"
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {

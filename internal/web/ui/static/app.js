@@ -1,9 +1,66 @@
-// quire works without JavaScript; this only adds a keyboard shortcut:
-// "/" focuses the search box.
+// quire works without JavaScript; this only adds keyboard shortcuts and
+// posts a few forms without a reload.
+
+// Keys, as on the lists of Gmail or Hacker News readers: "/" search, j/k
+// next/previous paper, o open it, v upvote, s save, ? this help. They move
+// the focus to a card's title link, so Tab and the screen reader follow, and
+// they never take a key from a text field or one with a modifier.
+const keyHelp = [["/", "search"], ["j", "next paper"], ["k", "previous paper"], ["o", "open the paper"],
+  ["v", "upvote"], ["s", "save to your Reading list"], ["?", "show or hide this help"], ["Esc", "close this help"]];
+
+function currentCard() {
+  return document.activeElement?.closest("article.card");
+}
+
+function moveCard(step) {
+  const cards = [...document.querySelectorAll("article.card")];
+  if (!cards.length) return;
+  const i = cards.indexOf(currentCard());
+  const next = cards[i < 0 ? (step > 0 ? 0 : cards.length - 1) : Math.min(cards.length - 1, Math.max(0, i + step))];
+  next.querySelector(".title a")?.focus();
+}
+
+function toggleHelp(show) {
+  let help = document.getElementById("keys-help");
+  if (!help) {
+    if (show === false) return;
+    help = document.createElement("div");
+    help.id = "keys-help";
+    help.setAttribute("role", "dialog");
+    help.setAttribute("aria-label", "Keyboard shortcuts");
+    const h = document.createElement("h2");
+    h.textContent = "Keyboard shortcuts";
+    const dl = document.createElement("dl");
+    for (const [k, what] of keyHelp) {
+      const dt = document.createElement("dt"), kbd = document.createElement("kbd"), dd = document.createElement("dd");
+      kbd.textContent = k; dd.textContent = what;
+      dt.append(kbd); dl.append(dt, dd);
+    }
+    const close = document.createElement("button");
+    close.type = "button"; close.textContent = "Close";
+    close.addEventListener("click", () => toggleHelp(false));
+    help.append(h, dl, close);
+    help.hidden = true;
+    document.body.append(help);
+  }
+  help.hidden = show === undefined ? !help.hidden : !show;
+}
+
 document.addEventListener("keydown", (e) => {
-  if (e.key !== "/" || e.target.closest("input, textarea")) return;
-  const q = document.getElementById("q");
-  if (q) { e.preventDefault(); q.focus(); }
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest("input, textarea, select, [contenteditable]")) return;
+  const card = currentCard();
+  switch (e.key) {
+  case "/": document.getElementById("q")?.focus(); break;
+  case "j": moveCard(1); break;
+  case "k": moveCard(-1); break;
+  case "o": if (!card) return; location.href = card.querySelector(".title a").href; break;
+  case "v": if (!card) return; card.querySelector("form.votes button")?.click(); break;
+  case "s": if (!card) return; card.querySelector("form.mark.save button")?.click(); break;
+  case "?": toggleHelp(); break;
+  case "Escape": toggleHelp(false); return;
+  default: return;
+  }
+  e.preventDefault();
 });
 
 // Upvotes without a page reload: the vote forms post to the JSON API
