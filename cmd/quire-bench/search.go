@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -190,6 +191,20 @@ func runSearchEngine(args []string) error {
 			return err
 		}
 	}
+	if path := os.Getenv("QUIRE_BENCH_CPUPROFILE"); path != "" { // the timed queries, 20 rounds
+		pf, err := os.Create(path + "." + name)
+		if err != nil {
+			return err
+		}
+		_ = pprof.StartCPUProfile(pf)
+		for range 20 {
+			for _, q := range qs {
+				_, _ = e.query(q, 10)
+			}
+		}
+		pprof.StopCPUProfile()
+		pf.Close()
+	}
 	lat := make([]float64, len(qs))
 	for i, q := range qs {
 		t := time.Now()
@@ -199,6 +214,16 @@ func runSearchEngine(args []string) error {
 			return err
 		}
 		res.Top = append(res.Top, top)
+	}
+	if n, _ := strconv.Atoi(os.Getenv("QUIRE_BENCH_SLOWEST")); n > 0 { // which queries make the tail
+		order := make([]int, len(qs))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(a, b int) bool { return lat[order[a]] > lat[order[b]] })
+		for _, i := range order[:min(n, len(order))] {
+			fmt.Fprintf(os.Stderr, "%s: %.3f ms %q\n", name, lat[i], qs[i])
+		}
 	}
 	sort.Float64s(lat)
 	res.P50ms, res.P99ms = lat[len(lat)/2], lat[len(lat)*99/100]

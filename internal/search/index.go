@@ -59,15 +59,16 @@ type Index struct {
 	feedChecked bool
 
 	mu       sync.RWMutex
-	ids      []string             // doc number → paper id
-	docOf    map[string]int32     // paper id → doc number
-	lens     []float32            // weighted length per doc; 0 for removed docs
-	dead     []bool               // doc number → replaced or removed
-	hashes   []uint64             // doc number → hash of its text, to skip unchanged re-puts
-	deadPost int                  // postings of dead docs, for compaction
-	postings map[string][]posting // stem → documents
-	forms    map[string][]string  // stem → its surface forms with a bit (stem.go)
-	total    float64              // sum of lens of live docs
+	ids      []string                // doc number → paper id
+	docOf    map[string]int32        // paper id → doc number
+	lens     []float32               // weighted length per doc; 0 for removed docs
+	dead     []bool                  // doc number → replaced or removed
+	hashes   []uint64                // doc number → hash of its text, to skip unchanged re-puts
+	deadPost int                     // postings of dead docs, for compaction
+	postings map[string][]posting    // stem → documents
+	blocks   map[string][]blockBound // stem → block-max bounds of a long list (blocks.go)
+	forms    map[string][]string     // stem → its surface forms with a bit (stem.go)
+	total    float64                 // sum of lens of live docs
 	live     int
 
 	sem       *LSA         // nil until MinTrainDocs papers are indexed
@@ -93,7 +94,7 @@ type Changes interface {
 
 // New returns an empty index that follows src.
 func New(src Changes) *Index {
-	return &Index{src: src, docOf: map[string]int32{}, postings: map[string][]posting{}, forms: map[string][]string{}}
+	return &Index{src: src, docOf: map[string]int32{}, postings: map[string][]posting{}, blocks: map[string][]blockBound{}, forms: map[string][]string{}}
 }
 
 // Sync indexes every paper written since the last Sync.
@@ -209,6 +210,7 @@ func (ix *Index) Put(p *model.Paper) {
 	for t, a := range acc {
 		a.doc = doc
 		ix.postings[t] = append(ix.postings[t], a)
+		ix.appendBoundLocked(t, a.tf, length)
 		tf[t] = a.freq()
 	}
 	ix.embedLocked(doc, tf)
@@ -252,6 +254,7 @@ func (ix *Index) compactLocked() {
 		} else {
 			ix.postings[t] = kept
 		}
+		ix.boundsLocked(t)
 	}
 	ix.deadPost = 0
 }
@@ -341,7 +344,11 @@ func (ix *Index) lexical(weights map[string]float32, forms map[string][]string, 
 	}
 	// MaxScore, term at a time: rare terms first; once the terms left could
 	// not lift a document that has no score yet into the top results, they
-	// only add to documents already scored. The result stays exact.
+	// only add to documents already scored, and only to those that the
+	// terms left could still lift into it: each is looked up in the
+	// term's list (galloping, the lists are in document order) instead of
+	// the list being read whole, which is where a frequent stem's cost
+	// was. The result stays exact.
 	sort.Slice(qts, func(i, j int) bool {
 		if qts[i].w != qts[j].w {
 			return qts[i].w > qts[j].w
@@ -360,25 +367,26 @@ func (ix *Index) lexical(weights map[string]float32, forms map[string][]string, 
 	for _, q := range qts {
 		rest += most(q)
 	}
+	all := rest
+	var cands []int32 // the scored documents still in reach, once probing
+	probing := false
 	for i, q := range qts {
-		onlyScored := i > 0 && rest < sc.threshold(limit)
-		rest -= most(q)
-		exact := q.w * (1 + exactBoost)
-		for _, p := range q.ps {
-			if ix.deadPost > 0 && ix.dead[p.doc] {
-				continue
-			}
-			if onlyScored && sc.acc[p.doc] == 0 {
-				continue
-			}
-			tf := p.freq()
-			norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
-			w := q.w
-			if p.forms&q.exact != 0 {
-				w = exact
-			}
-			sc.add(p.doc, w*tf/(tf+norm))
+		theta := float32(0)
+		if i > 0 {
+			theta = sc.threshold(limit)
 		}
+		onlyScored := i > 0 && rest < theta
+		if onlyScored && !probing && len(sc.touched) < len(q.ps)/probeShare {
+			cands, probing = sc.candidates(rest, theta), true
+		}
+		rest -= most(q)
+		if probing {
+			if cands = ix.probe(sc, q.ps, q.w, q.exact, invAvg, sc.prune(cands, rest+most(q), theta)); len(cands) == 0 {
+				break
+			}
+			continue
+		}
+		ix.scan(sc, scanTerm{q.ps, ix.blocks[q.stem], q.w, q.exact, all - most(q), rest}, invAvg, limit, theta, onlyScored)
 	}
 	return sc.top(limit, ix.ids)
 }
@@ -404,4 +412,95 @@ func Tokens(s string) []string {
 		}
 	}
 	return out
+}
+
+// probeShare: the candidates are looked up one by one in a term's list
+// when they are fewer than its length over probeShare; more, and reading
+// the list whole costs less than the sort and the searches.
+const probeShare = 8
+
+// probe adds one term's BM25 part to each candidate document that holds
+// it. The candidates and the postings are both in document order, so one
+// pass gallops through the list: about c·log(n/c) steps for c candidates
+// in a list of n, against n for reading it whole.
+func (ix *Index) probe(sc *scratch, ps []posting, w float32, exactForms uint16, invAvg float32, cands []int32) []int32 {
+	exact := w * (1 + exactBoost)
+	lo := 0
+	for _, d := range cands {
+		// Gallop: double the step until past d, then binary search.
+		step, hi := 1, lo
+		for hi < len(ps) && ps[hi].doc < d {
+			lo = hi + 1
+			hi += step
+			step *= 2
+		}
+		hi = min(hi, len(ps))
+		lo += sort.Search(hi-lo, func(i int) bool { return ps[lo+i].doc >= d })
+		if lo == len(ps) {
+			break
+		}
+		if p := ps[lo]; p.doc == d {
+			tf := p.freq()
+			norm := k1 * (1 - b + b*ix.lens[d]*invAvg)
+			tw := w
+			if p.forms&exactForms != 0 {
+				tw = exact
+			}
+			sc.add(d, tw*tf/(tf+norm))
+		}
+	}
+	return cands
+}
+
+// scan adds one term's BM25 part to the documents in its list. With
+// block bounds (a long list) each block is weighed against the floor of
+// the limit best scores so far (it starts from the scores before this
+// term and rises with the documents the term scores):
+//   - when even its most plus the most of every other term (others) stays
+//     under it, no document of the block can reach the results, and one
+//     left with part of its score stays under them: the block is skipped;
+//   - when its most plus the terms still to come (after) does, a document
+//     without a score cannot reach them: only scored documents are added
+//     to, as MaxScore does for a whole list (onlyScored).
+func (ix *Index) scan(sc *scratch, t scanTerm, invAvg float32, limit int, start float32, onlyScored bool) {
+	exact := t.w * (1 + exactBoost)
+	var floor topFloor
+	if t.bounds != nil {
+		floor.limit = limit
+	}
+	for i := 0; i < len(t.ps); i += blockSize {
+		scoredOnly := onlyScored
+		if t.bounds != nil {
+			most, least := exact*t.bounds[i/blockSize].upper(invAvg), max(start, floor.floor())
+			if most+t.others < least {
+				continue
+			}
+			scoredOnly = scoredOnly || most+t.after < least
+		}
+		for _, p := range t.ps[i:min(i+blockSize, len(t.ps))] {
+			if (ix.deadPost > 0 && ix.dead[p.doc]) || (scoredOnly && sc.acc[p.doc] == 0) {
+				continue
+			}
+			tf := p.freq()
+			norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
+			tw := t.w
+			if p.forms&t.exactForms != 0 {
+				tw = exact
+			}
+			sc.add(p.doc, tw*tf/(tf+norm))
+			if t.bounds != nil {
+				floor.offer(sc.acc[p.doc])
+			}
+		}
+	}
+}
+
+// scanTerm is one query term as scan reads it.
+type scanTerm struct {
+	ps         []posting
+	bounds     []blockBound // nil for a short list
+	w          float32      // weight·idf·(k1+1)
+	exactForms uint16       // the bits of the query's own forms
+	others     float32      // the most every other term of the query can add
+	after      float32      // the most the terms still to come can add
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -194,6 +195,11 @@ func TestUnchangedPutIsFreeAndDeadDocsCompact(t *testing.T) {
 
 // TestPruningKeepsExactTopK compares the pruned search with exhaustive
 // scoring on a random corpus with frequent and rare words.
+// TestPruningKeepsExactTopK compares the pruned top 10 (MaxScore, the
+// candidates' probes, block-max skipping) with an exhaustive ranking, on
+// a corpus where the frequent words' lists are long enough to carry block
+// bounds, with replaced papers whose old postings are dead, and again
+// after a snapshot round trip and a compaction.
 func TestPruningKeepsExactTopK(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	words := make([]string, 300)
@@ -201,24 +207,57 @@ func TestPruningKeepsExactTopK(t *testing.T) {
 		words[i] = fmt.Sprintf("w%d", i)
 	}
 	zipf := func() string { return words[min(len(words)-1, int(rng.ExpFloat64()*20))] }
-	ix := New(nil)
-	for d := 0; d < 3000; d++ {
+	doc := func(d int) *model.Paper {
 		var abs []string
 		for j := 0; j < 20+rng.IntN(60); j++ {
 			abs = append(abs, zipf())
 		}
-		ix.Put(paper(fmt.Sprintf("d%04d", d), zipf()+" "+zipf(), strings.Join(abs, " ")))
+		return paper(fmt.Sprintf("d%05d", d), zipf()+" "+zipf(), strings.Join(abs, " "))
 	}
-	for qn := 0; qn < 300; qn++ {
-		q := zipf() + " " + zipf() + " " + words[rng.IntN(len(words))]
-		got := ix.Lexical(q, 10)
-		all := ix.Lexical(q, 100000) // deep enough that nothing is pruned
-		for i := range got {
-			if got[i].ID != all[i].ID || math.Abs(got[i].Score-all[i].Score) > 1e-4 {
-				t.Fatalf("query %q rank %d: pruned %+v, exhaustive %+v", q, i, got[i], all[i])
+	ix := New(nil)
+	const n = 3 * blockedMin
+	for d := range n {
+		ix.Put(doc(d))
+	}
+	for range n / 20 { // replaced: their first postings stay, dead, until a compaction
+		ix.Put(doc(rng.IntN(n)))
+	}
+	if ix.blocks[Stem(words[0])] == nil {
+		t.Fatalf("the most frequent word's list (%d postings) has no block bounds", len(ix.postings[Stem(words[0])]))
+	}
+	check := func(ix *Index, what string) {
+		t.Helper()
+		for qn := 0; qn < 300; qn++ {
+			q := zipf()
+			for range rng.IntN(3) {
+				q += " " + []string{zipf(), words[rng.IntN(len(words))]}[rng.IntN(2)]
+			}
+			got := ix.Lexical(q, 10)
+			all := ix.Lexical(q, 100000) // deep enough that nothing is pruned
+			if len(got) != min(10, len(all)) {
+				t.Fatalf("%s: query %q: %d results, want %d", what, q, len(got), min(10, len(all)))
+			}
+			for i := range got {
+				if got[i].ID != all[i].ID || math.Abs(got[i].Score-all[i].Score) > 1e-4 {
+					t.Fatalf("%s: query %q rank %d: pruned %+v, exhaustive %+v", what, q, i, got[i], all[i])
+				}
 			}
 		}
 	}
+	check(ix, "built")
+	path := filepath.Join(t.TempDir(), "search.idx")
+	if err := ix.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	loaded := New(nil)
+	if ok, err := loaded.Load(path); !ok || err != nil {
+		t.Fatalf("load: %v %v", ok, err)
+	}
+	check(loaded, "loaded")
+	loaded.mu.Lock()
+	loaded.compactLocked()
+	loaded.mu.Unlock()
+	check(loaded, "compacted")
 }
 
 // TestDegenerateCorpusStaysLexical trains on papers that share every word:

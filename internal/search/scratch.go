@@ -2,6 +2,7 @@ package search
 
 import (
 	"container/heap"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -54,6 +55,31 @@ func (s *scratch) threshold(limit int) float32 {
 
 type minHeap []float32
 
+// candidates returns, in document order, the scored documents that the
+// terms left (rest at most) could still lift to theta.
+func (s *scratch) candidates(rest, theta float32) []int32 {
+	out := make([]int32, 0, len(s.touched))
+	for _, d := range s.touched {
+		if s.acc[d]+rest >= theta {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// prune keeps, in place, the candidates that rest could still lift to theta.
+func (s *scratch) prune(cands []int32, rest, theta float32) []int32 {
+	n := 0
+	for _, d := range cands {
+		if s.acc[d]+rest >= theta {
+			cands[n] = d
+			n++
+		}
+	}
+	return cands[:n]
+}
+
 func (h minHeap) Len() int           { return len(h) }
 func (h minHeap) Less(i, j int) bool { return h[i] < h[j] }
 func (h minHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
@@ -69,13 +95,20 @@ func (h *minHeap) Pop() any {
 // greater id, as everywhere in search.
 func (s *scratch) top(limit int, ids []string) []Hit {
 	h := &hitHeap{}
+	floor := float32(-1) // the heap's least score once full: most documents stop at this compare
 	for _, d := range s.touched {
+		if s.acc[d] < floor {
+			continue
+		}
 		hit := Hit{ID: ids[d], Score: float64(s.acc[d])}
 		if h.Len() < limit {
 			heap.Push(h, hit)
 		} else if less((*h)[0], hit) {
 			(*h)[0] = hit
 			heap.Fix(h, 0)
+		}
+		if h.Len() == limit {
+			floor = float32((*h)[0].Score)
 		}
 	}
 	out := []Hit(*h)

@@ -159,6 +159,7 @@ func (ix *Index) read(r io.Reader, size int64) error {
 	ix.cursor, ix.feed, ix.feedChecked = fresh.cursor, fresh.feed, false
 	ix.ids, ix.docOf, ix.lens, ix.dead, ix.hashes = fresh.ids, fresh.docOf, fresh.lens, fresh.dead, fresh.hashes
 	ix.postings, ix.forms, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.forms, fresh.total, fresh.live, fresh.deadPost
+	ix.blocks = fresh.blocks
 	ix.sem, ix.vix, ix.trainedOn = fresh.sem, fresh.vix, fresh.trainedOn
 	ix.savedWrites.Store(ix.writes.Load())
 	return nil
@@ -206,6 +207,9 @@ func (ix *Index) decode(d *dec) {
 			}
 		}
 		ix.postings[t] = ps
+		if d.err == nil {
+			ix.boundsLocked(t)
+		}
 	}
 	stems := d.count(8)
 	for i := 0; i < stems && d.err == nil; i++ {
