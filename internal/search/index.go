@@ -440,13 +440,7 @@ func (ix *Index) probe(sc *scratch, ps []posting, w float32, exactForms uint16, 
 			break
 		}
 		if p := ps[lo]; p.doc == d {
-			tf := p.freq()
-			norm := k1 * (1 - b + b*ix.lens[d]*invAvg)
-			tw := w
-			if p.forms&exactForms != 0 {
-				tw = exact
-			}
-			sc.add(d, tw*tf/(tf+norm))
+			sc.add(d, ix.part(p, w, exact, exactForms, invAvg))
 		}
 	}
 	return cands
@@ -481,13 +475,7 @@ func (ix *Index) scan(sc *scratch, t scanTerm, invAvg float32, limit int, start 
 			if (ix.deadPost > 0 && ix.dead[p.doc]) || (scoredOnly && sc.acc[p.doc] == 0) {
 				continue
 			}
-			tf := p.freq()
-			norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
-			tw := t.w
-			if p.forms&t.exactForms != 0 {
-				tw = exact
-			}
-			sc.add(p.doc, tw*tf/(tf+norm))
+			sc.add(p.doc, ix.part(p, t.w, exact, t.exactForms, invAvg))
 			if t.bounds != nil {
 				floor.offer(sc.acc[p.doc])
 			}
@@ -503,4 +491,15 @@ type scanTerm struct {
 	exactForms uint16       // the bits of the query's own forms
 	others     float32      // the most every other term of the query can add
 	after      float32      // the most the terms still to come can add
+}
+
+// part is a posting's BM25 part: w·tf/(tf+norm), with the exact weight
+// when the paper has one of the query's own forms of the stem.
+func (ix *Index) part(p posting, w, exact float32, exactForms uint16, invAvg float32) float32 {
+	tf := p.freq()
+	norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
+	if p.forms&exactForms != 0 {
+		w = exact
+	}
+	return w * tf / (tf + norm)
 }
