@@ -40,17 +40,11 @@ func (s *scratch) threshold(limit int) float32 {
 	if len(s.touched) < limit {
 		return 0
 	}
-	h := make(minHeap, 0, limit)
+	f := topFloor{h: make(minHeap, 0, limit), limit: limit}
 	for _, d := range s.touched {
-		v := s.acc[d]
-		if len(h) < limit {
-			heap.Push(&h, v)
-		} else if v > h[0] {
-			h[0] = v
-			heap.Fix(&h, 0)
-		}
+		f.offer(s.acc[d])
 	}
-	return h[0]
+	return f.floor()
 }
 
 type minHeap []float32
