@@ -71,7 +71,7 @@ func (g *graph) neighbours(doc int32, l int, buf []int32) []int32 {
 
 // insert links doc (its vector is in the store) into the graph.
 func (g *graph) insert(doc int32) {
-	q := g.vecs.get(doc)
+	q := g.vecs.get(doc, nil)
 	g.rngMu.Lock()
 	lvl := min(int(-math.Log(1-g.rng.Float64())/math.Log(hnswM)), 30)
 	g.rngMu.Unlock()
@@ -92,7 +92,7 @@ func (g *graph) insert(doc int32) {
 	g.entryMu.Unlock()
 	s := getSearcher(len(g.levels))
 	defer putSearcher(s)
-	cur := scored{ep, Dot(q, g.vecs.get(ep))}
+	cur := scored{ep, g.vecs.dot(q, ep)}
 	for l := top; l > lvl; l-- {
 		cur = g.greedy(q, cur, l, s)
 	}
@@ -125,16 +125,19 @@ func (g *graph) insert(doc int32) {
 // what keeps clustered data navigable.
 func (g *graph) selectNeighbours(cands []scored, m int) []scored {
 	out := make([]scored, 0, m)
+	dim := g.vecs.dim
+	kept := make([]float32, m*dim) // the vectors of out, decoded once each
 	for _, c := range cands {
-		cv := g.vecs.get(c.doc)
+		cv := g.vecs.slot(c.doc)
 		ok := true
-		for _, r := range out {
-			if Dot(cv, g.vecs.get(r.doc)) > c.score {
+		for i := range out {
+			if dotHalf(kept[i*dim:(i+1)*dim], cv) > c.score {
 				ok = false
 				break
 			}
 		}
 		if ok {
+			g.vecs.decode(c.doc, kept[len(out)*dim:(len(out)+1)*dim])
 			out = append(out, c)
 			if len(out) == m {
 				break
@@ -189,11 +192,11 @@ func (g *graph) addLink(n, doc int32, score float32, l, maxLinks int) {
 		mu.Unlock()
 		return
 	}
-	nv := g.vecs.get(n)
+	nv := g.vecs.get(n, nil)
 	cands := make([]scored, 0, len(cur)+1)
 	cands = append(cands, scored{doc, score})
 	for _, c := range cur {
-		cands = append(cands, scored{c, Dot(nv, g.vecs.get(c))})
+		cands = append(cands, scored{c, g.vecs.dot(nv, c)})
 	}
 	t := topK{k: len(cands), h: cands}
 	g.writeLinks(n, l, g.selectNeighbours(t.sorted(), maxLinks))
@@ -206,7 +209,7 @@ func (g *graph) greedy(q []float32, cur scored, l int, s *searcher) scored {
 		changed = false
 		s.buf = g.neighbours(cur.doc, l, s.buf)
 		for _, n := range s.buf {
-			if sc := Dot(q, g.vecs.get(n)); sc > cur.score {
+			if sc := g.vecs.dot(q, n); sc > cur.score {
 				cur, changed = scored{n, sc}, true
 			}
 		}
@@ -243,7 +246,7 @@ func (g *graph) searchLayer(q []float32, entries []scored, ef, l int, s *searche
 		var touch float32
 		for _, n := range s.buf {
 			if int(n) < len(s.marks) && s.marks[n] != s.epoch {
-				touch += g.vecs.get(n)[0]
+				touch += halfFloats[g.vecs.slot(n)[0]]
 			}
 		}
 		s.sink += touch
@@ -251,7 +254,7 @@ func (g *graph) searchLayer(q []float32, entries []scored, ef, l int, s *searche
 			if !s.visit(n) {
 				continue
 			}
-			sc := Dot(q, g.vecs.get(n))
+			sc := g.vecs.dot(q, n)
 			if res.full(sc) {
 				continue
 			}
@@ -279,14 +282,14 @@ func (g *graph) search(q []float32, k, ef int, keep func(int32) bool, seeds []in
 	}
 	s := getSearcher(len(g.levels))
 	defer putSearcher(s)
-	cur := scored{ep, Dot(q, g.vecs.get(ep))}
+	cur := scored{ep, g.vecs.dot(q, ep)}
 	for l := top; l > 0; l-- {
 		cur = g.greedy(q, cur, l, s)
 	}
 	entries := []scored{cur}
 	for _, d := range seeds {
 		if d != cur.doc && int(d) < len(g.levels) && g.levels[d] >= 0 {
-			entries = append(entries, scored{d, Dot(q, g.vecs.get(d))})
+			entries = append(entries, scored{d, g.vecs.dot(q, d)})
 		}
 	}
 	found := g.searchLayer(q, entries, max(ef, k), 0, s, keep)

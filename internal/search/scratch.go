@@ -1,132 +1,78 @@
 package search
 
-import (
-	"container/heap"
-	"slices"
-	"sort"
-	"sync"
-)
+import "sort"
 
-// scratch is the per-query work space of Lexical: a dense score array over
-// all documents and the list of those touched, reused across queries.
-type scratch struct {
-	acc     []float32
-	touched []int32
+// hitTop keeps the k best documents offered, in a min-heap by score; ties
+// go to the greater id, as everywhere in search.
+type hitTop struct {
+	k   int
+	ids []string
+	h   []docScore
 }
 
-var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
-
-func (s *scratch) reset(n int) {
-	for _, d := range s.touched { // zero what the last query used, whatever its index's size
-		s.acc[d] = 0
-	}
-	s.touched = s.touched[:0]
-	if cap(s.acc) < n {
-		s.acc = make([]float32, n)
-	}
-	s.acc = s.acc[:cap(s.acc)]
+type docScore struct {
+	doc   int32
+	score float32
 }
 
-func (s *scratch) add(doc int32, v float32) {
-	if s.acc[doc] == 0 {
-		s.touched = append(s.touched, doc)
+func (t *hitTop) worse(a, b docScore) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	s.acc[doc] += v
+	return t.ids[a.doc] < t.ids[b.doc]
 }
 
-// threshold is the limit-th best score so far (0 while fewer documents
-// have a score): a document below it cannot be in the top results.
-func (s *scratch) threshold(limit int) float32 {
-	if len(s.touched) < limit {
+func (t *hitTop) full() bool { return len(t.h) >= t.k }
+
+// threshold is the least score among the k best, 0 until there are k: a
+// document below it cannot be in the results.
+func (t *hitTop) threshold() float32 {
+	if !t.full() {
 		return 0
 	}
-	f := topFloor{h: make(minHeap, 0, limit), limit: limit}
-	for _, d := range s.touched {
-		f.offer(s.acc[d])
-	}
-	return f.floor()
+	return t.h[0].score
 }
 
-type minHeap []float32
-
-// candidates returns, in document order, the scored documents that the
-// terms left (rest at most) could still lift to theta.
-func (s *scratch) candidates(rest, theta float32) []int32 {
-	out := make([]int32, 0, len(s.touched))
-	for _, d := range s.touched {
-		if s.acc[d]+rest >= theta {
-			out = append(out, d)
+func (t *hitTop) offer(doc int32, score float32) {
+	x := docScore{doc, score}
+	if !t.full() {
+		t.h = append(t.h, x)
+		for i := len(t.h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !t.worse(t.h[i], t.h[p]) {
+				break
+			}
+			t.h[i], t.h[p] = t.h[p], t.h[i]
+			i = p
 		}
+		return
 	}
-	slices.Sort(out)
+	if !t.worse(t.h[0], x) {
+		return
+	}
+	t.h[0] = x
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= len(t.h) {
+			return
+		}
+		if c+1 < len(t.h) && t.worse(t.h[c+1], t.h[c]) {
+			c++
+		}
+		if !t.worse(t.h[c], t.h[i]) {
+			return
+		}
+		t.h[i], t.h[c] = t.h[c], t.h[i]
+		i = c
+	}
+}
+
+// sorted returns the documents kept, best first.
+func (t *hitTop) sorted() []Hit {
+	sort.Slice(t.h, func(i, j int) bool { return t.worse(t.h[j], t.h[i]) })
+	out := make([]Hit, len(t.h))
+	for i, x := range t.h {
+		out[i] = Hit{ID: t.ids[x.doc], Score: float64(x.score)}
+	}
 	return out
-}
-
-// prune keeps, in place, the candidates that rest could still lift to theta.
-func (s *scratch) prune(cands []int32, rest, theta float32) []int32 {
-	n := 0
-	for _, d := range cands {
-		if s.acc[d]+rest >= theta {
-			cands[n] = d
-			n++
-		}
-	}
-	return cands[:n]
-}
-
-func (h minHeap) Len() int           { return len(h) }
-func (h minHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h minHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *minHeap) Push(x any)        { *h = append(*h, x.(float32)) }
-func (h *minHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-// top returns the limit best-scored documents, best first; ties go to the
-// greater id, as everywhere in search.
-func (s *scratch) top(limit int, ids []string) []Hit {
-	h := &hitHeap{}
-	floor := float32(-1) // the heap's least score once full: most documents stop at this compare
-	for _, d := range s.touched {
-		if s.acc[d] < floor {
-			continue
-		}
-		hit := Hit{ID: ids[d], Score: float64(s.acc[d])}
-		if h.Len() < limit {
-			heap.Push(h, hit)
-		} else if less((*h)[0], hit) {
-			(*h)[0] = hit
-			heap.Fix(h, 0)
-		}
-		if h.Len() == limit {
-			floor = float32((*h)[0].Score)
-		}
-	}
-	out := []Hit(*h)
-	sort.Slice(out, func(i, j int) bool { return less(out[j], out[i]) })
-	return out
-}
-
-// less orders hits worst first.
-func less(a, b Hit) bool {
-	if a.Score != b.Score {
-		return a.Score < b.Score
-	}
-	return a.ID < b.ID
-}
-
-type hitHeap []Hit
-
-func (h hitHeap) Len() int           { return len(h) }
-func (h hitHeap) Less(i, j int) bool { return less(h[i], h[j]) }
-func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
-func (h *hitHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }

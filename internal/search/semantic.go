@@ -12,8 +12,8 @@ import (
 // semantic model; below that, search is lexical only.
 const MinTrainDocs = 20
 
-// candidates is how deep each ranking goes before fusion.
-const candidates = 200
+// FusionDepth is how deep each ranking goes before fusion.
+const FusionDepth = 200
 
 // rrfK is the rank constant of reciprocal rank fusion.
 const rrfK = 60

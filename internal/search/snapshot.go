@@ -12,9 +12,14 @@ import (
 )
 
 // snapshotMagic starts a snapshot file; the number is the format version.
-// v3 indexes stems with their surface forms; an older file is refused and
-// the index rebuilt from the store (its postings are of unstemmed words).
-const snapshotMagic = "quire search index v3\n"
+// v4 holds the vectors in half precision; v3 (float32 vectors) is still
+// read. v3 indexes stems with their surface forms; an older file is
+// refused and the index rebuilt from the store (its postings are of
+// unstemmed words).
+const (
+	snapshotMagic   = "quire search index v4\n"
+	snapshotMagicV3 = "quire search index v3\n"
+)
 
 // Save writes the whole index, with the store cursor it has reached, to
 // path (through a temporary file and a rename, so a crash leaves the old
@@ -168,10 +173,14 @@ func (ix *Index) read(r io.Reader, size int64) error {
 func (ix *Index) decode(d *dec) {
 	magic := make([]byte, len(snapshotMagic))
 	d.read(magic)
+	width := 2 // bytes per vector component
+	if string(magic) == snapshotMagicV3 {
+		width = 4
+	}
 	switch {
 	case d.err != nil:
 		return
-	case string(magic) == snapshotMagic:
+	case string(magic) == snapshotMagic || string(magic) == snapshotMagicV3:
 		ix.feed = d.str()
 		ix.cursor = store.ChangeCursor{Seq: int64(d.u64())}
 		ix.cursor.ID = d.str()
@@ -241,7 +250,7 @@ func (ix *Index) decode(d *dec) {
 		return
 	}
 	ix.sem = l
-	if ix.vix = decodeVectors(d, l.Dim, n); ix.vix != nil && ix.vix.g != nil { // cheaper to recompute than to store
+	if ix.vix = decodeVectors(d, l.Dim, n, width); ix.vix != nil && ix.vix.g != nil { // cheaper to recompute than to store
 		ix.vix.seeds = termSeeds(corpusView{ix.postings, ix.dead}, l, ix.lens, float32(ix.total/float64(max(1, ix.live))))
 	}
 }

@@ -159,3 +159,27 @@ func FuzzSnapshot(f *testing.F) {
 		}
 	})
 }
+
+// TestSnapshotV3StillLoads reads a snapshot written by the version before
+// half-precision vectors (testdata/snapshot-v3.idx: trainedIndex(120, 50,
+// 3) saved by commit 72f33ea): an upgrade must not retrain. Its float32
+// vectors, rounded to halves, are what the current code holds for the same
+// papers, so both answer alike.
+func TestSnapshotV3StillLoads(t *testing.T) {
+	ix := trainedIndex(t, 120, 50, 3)
+	back := New(nil)
+	if ok, err := back.Load(filepath.Join("testdata", "snapshot-v3.idx")); !ok || err != nil {
+		t.Fatalf("Load = %v, %v", ok, err)
+	}
+	if back.vix == nil || back.vix.g == nil {
+		t.Fatal("the v3 snapshot's graph was not loaded")
+	}
+	for _, q := range []string{"optimal transport", "protein docking", "qubit", "attention prompt molecule"} {
+		if a, b := fmt.Sprint(ix.Semantic(q, 10, 0)), fmt.Sprint(back.Semantic(q, 10, 0)); a != b {
+			t.Errorf("%q: built %s, loaded %s", q, a, b)
+		}
+	}
+	if a, b := fmt.Sprint(ix.Similar("p00007", 5)), fmt.Sprint(back.Similar("p00007", 5)); a != b || a == "[]" {
+		t.Errorf("similar: built %s, loaded %s", a, b)
+	}
+}

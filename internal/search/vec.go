@@ -1,6 +1,10 @@
 package search
 
-import "math"
+import (
+	"math"
+
+	"github.com/x448/float16"
+)
 
 // Dot is the dot product of two vectors of the same length. Four
 // independent sums let the CPU overlap the multiply-adds; Go does not
@@ -43,4 +47,36 @@ func normalize(v []float32) bool {
 		v[j] *= inv
 	}
 	return true
+}
+
+// halfFloats maps every IEEE half-precision bit pattern to its value: the
+// stored vectors are halves (see vecStore), and a table lookup per
+// component costs no more than the float32 load it replaces.
+var halfFloats = func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for i := range t {
+		t[i] = float16.Frombits(uint16(i)).Float32()
+	}
+	return &t
+}()
+
+// toHalf rounds x to the nearest half-precision number (ties to even).
+func toHalf(x float32) uint16 { return float16.Fromfloat32(x).Bits() }
+
+// dotHalf is Dot with b in half precision.
+func dotHalf(a []float32, b []uint16) float32 {
+	b = b[:len(a)]
+	t := halfFloats
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * t[b[i]]
+		s1 += a[i+1] * t[b[i+1]]
+		s2 += a[i+2] * t[b[i+2]]
+		s3 += a[i+3] * t[b[i+3]]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * t[b[i]]
+	}
+	return (s0 + s1) + (s2 + s3)
 }

@@ -1,20 +1,26 @@
 package search
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
-// encode writes the vectors and the graph.
+// encode writes the vectors, in half precision as they are held, and the
+// graph.
 func (vi *vectorIndex) encode(e *enc) {
 	s := &vi.store
 	e.u32(uint32(len(s.has)))
+	buf := make([]byte, 1+2*s.dim)
 	for d, has := range s.has {
 		if !has {
 			e.bytes([]byte{0})
 			continue
 		}
-		e.bytes([]byte{1})
-		for _, x := range s.slot(int32(d)) {
-			e.u32(math.Float32bits(x))
+		buf[0] = 1
+		for j, h := range s.slot(int32(d)) {
+			binary.LittleEndian.PutUint16(buf[1+2*j:], h)
 		}
+		e.bytes(buf)
 	}
 	g := vi.g
 	if g == nil {
@@ -38,8 +44,10 @@ func (vi *vectorIndex) encode(e *enc) {
 }
 
 // decodeVectors reads what encode wrote for an index of n documents,
-// checking every link.
-func decodeVectors(d *dec, dim, n int) *vectorIndex {
+// checking every link; width is the bytes per component (2; 4 in a
+// version 3 snapshot, whose float32 vectors are rounded to halves, so that
+// an upgrade does not retrain).
+func decodeVectors(d *dec, dim, n, width int) *vectorIndex {
 	count := d.count(1)
 	if d.err == nil && count > n {
 		d.fail("more vectors than documents")
@@ -47,18 +55,24 @@ func decodeVectors(d *dec, dim, n int) *vectorIndex {
 	vi := newVectorIndex(dim, 0)
 	s := &vi.store
 	s.has = make([]bool, count)
+	buf := make([]byte, dim*width)
 	for doc := 0; doc < count && d.err == nil; doc++ {
 		if d.u8() == 0 {
 			continue
 		}
-		if int64(dim)*4 > d.limit {
+		if int64(len(buf)) > d.limit {
 			d.fail("a vector runs past the end")
 			return nil
 		}
+		d.read(buf)
 		s.grow(doc + 1) // chunks only where there are vectors
 		v := s.slot(int32(doc))
 		for j := range v {
-			v[j] = math.Float32frombits(d.u32())
+			if width == 2 {
+				v[j] = binary.LittleEndian.Uint16(buf[2*j:])
+			} else {
+				v[j] = toHalf(math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:])))
+			}
 		}
 		s.has[doc] = true
 	}

@@ -16,17 +16,23 @@ var ExactBelow = 20000
 // growing it never copies the vectors already stored.
 const vecChunk = 1 << 14
 
-// vecStore holds one unit vector per document number, in chunks.
+// vecStore holds one unit vector per document number, in chunks, each
+// component in IEEE half precision: half the memory of float32 (at
+// 2.7 M papers × 256 dimensions, 1.4 GB instead of 2.8 GB) at the same
+// speed, since a walk's cost is its cache misses and a lookup table turns
+// a half into a float32 (measured: 0.66 µs against 0.69 µs per random
+// vector at 1 M). Its relative error, at most 2⁻¹¹ per component, moves
+// a cosine of unit vectors by about 10⁻⁴.
 type vecStore struct {
 	dim    int
-	chunks [][]float32
+	chunks [][]uint16
 	has    []bool
 }
 
 // grow makes room for documents below n.
 func (s *vecStore) grow(n int) {
 	for len(s.chunks)*vecChunk < n {
-		s.chunks = append(s.chunks, make([]float32, vecChunk*s.dim))
+		s.chunks = append(s.chunks, make([]uint16, vecChunk*s.dim))
 	}
 	if n > len(s.has) {
 		s.has = append(s.has, make([]bool, n-len(s.has))...)
@@ -40,22 +46,37 @@ func (s *vecStore) set(doc int32, v []float32) {
 	if v == nil {
 		return
 	}
-	copy(s.slot(doc), v)
+	slot := s.slot(doc)
+	for j, x := range v {
+		slot[j] = toHalf(x)
+	}
 	s.has[doc] = true
 }
 
-func (s *vecStore) slot(doc int32) []float32 {
+func (s *vecStore) slot(doc int32) []uint16 {
 	c, i := int(doc)/vecChunk, int(doc)%vecChunk
 	return s.chunks[c][i*s.dim : (i+1)*s.dim]
 }
 
-// get returns doc's vector, nil when it has none.
-func (s *vecStore) get(doc int32) []float32 {
+// get returns doc's vector in buf (grown as needed), nil when it has none.
+func (s *vecStore) get(doc int32, buf []float32) []float32 {
 	if int(doc) >= len(s.has) || !s.has[doc] {
 		return nil
 	}
-	return s.slot(doc)
+	buf = append(buf[:0], make([]float32, s.dim)...)
+	s.decode(doc, buf)
+	return buf
 }
+
+// decode writes doc's vector into dst, of length dim.
+func (s *vecStore) decode(doc int32, dst []float32) {
+	for j, h := range s.slot(doc) {
+		dst[j] = halfFloats[h]
+	}
+}
+
+// dot is the dot product of q with doc's vector, which must exist.
+func (s *vecStore) dot(q []float32, doc int32) float32 { return dotHalf(q, s.slot(doc)) }
 
 // scan returns the k documents nearest to q among all vectors for which
 // keep is true: exact search, split over the CPUs.
@@ -74,7 +95,7 @@ func (s *vecStore) scan(q []float32, k int, keep func(int32) bool) []scored {
 				if !s.has[d] {
 					continue
 				}
-				if sc := Dot(q, s.slot(d)); (len(t.h) < k || sc > t.h[0].score) && keep(d) {
+				if sc := dotHalf(q, s.slot(d)); (len(t.h) < k || sc > t.h[0].score) && keep(d) {
 					t.push(scored{d, sc})
 				}
 			}
@@ -196,7 +217,8 @@ func (vi *vectorIndex) put(doc int32, v []float32) {
 	}
 }
 
-func (vi *vectorIndex) vec(doc int32) []float32 { return vi.store.get(doc) }
+// vec returns a copy of doc's vector, nil when it has none.
+func (vi *vectorIndex) vec(doc int32) []float32 { return vi.store.get(doc, nil) }
 
 // link inserts the stored vectors of documents in [lo, hi) into the graph,
 // on every CPU.
