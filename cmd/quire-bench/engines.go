@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,7 +30,7 @@ func newEngine(name, dir string) (engine, error) {
 	case "quire-rm3":
 		return &quireEngine{ix: search.New(nil), texts: map[string]string{}}, nil
 	case "textbook":
-		return &textbook{postings: map[string][]tbPosting{}, exact: map[string][]int{}}, nil
+		return &textbook{postings: map[string][]tbPosting{}, exact: map[string][]int32{}}, nil
 	case "fts5":
 		return newFTS5(filepath.Join(dir, "fts5.db"))
 	case "bleve":
@@ -43,8 +44,9 @@ func newEngine(name, dir string) (engine, error) {
 
 // quireEngine is quire's own lexical index (BM25 with the title counted
 // twice), as the product uses it; with texts ("quire-rm3"), the lexical
-// side of its hybrid search: RM3 feedback from the first pass's papers,
-// whose texts come from memory here (from the store in the server).
+// side of its hybrid search as the hybrid runs it: RM3 feedback from the
+// first pass's papers, whose texts come from memory here (from the store
+// in the server), both passes FusionDepth deep.
 type quireEngine struct {
 	ix    *search.Index
 	texts map[string]string
@@ -52,18 +54,23 @@ type quireEngine struct {
 
 func (e *quireEngine) add(docs []benchDoc) error {
 	for _, d := range docs {
-		e.ix.Put(&model.Paper{ID: d.ID, Title: d.Title, Summary: d.Abstract})
-		if e.texts != nil {
-			e.texts[d.ID] = d.Title + " " + d.Abstract
-		}
+		e.put(d)
 	}
 	return nil
+}
+
+func (e *quireEngine) put(d benchDoc) {
+	e.ix.Put(&model.Paper{ID: d.ID, Title: d.Title, Summary: d.Abstract})
+	if e.texts != nil {
+		e.texts[d.ID] = d.Title + " " + d.Abstract
+	}
 }
 
 func (e *quireEngine) query(q string, k int) ([]string, error) {
 	var hits []search.Hit
 	if e.texts != nil {
-		hits = e.ix.LexicalFeedback(q, k, func(ids []string) map[string]string {
+		// As deep as the hybrid asks, the depth of the rankings it fuses.
+		hits = e.ix.LexicalFeedback(q, max(k, search.FusionDepth), func(ids []string) map[string]string {
 			out := make(map[string]string, len(ids))
 			for _, id := range ids {
 				out[id] = e.texts[id]
@@ -73,6 +80,7 @@ func (e *quireEngine) query(q string, k int) ([]string, error) {
 	} else {
 		hits = e.ix.Lexical(q, k)
 	}
+	hits = hits[:min(k, len(hits))]
 	out := make([]string, len(hits))
 	for i, h := range hits {
 		out[i] = h.ID
@@ -87,14 +95,17 @@ func (e *quireEngine) query(q string, k int) ([]string, error) {
 // (quire's documented ranking).
 type textbook struct {
 	postings map[string][]tbPosting
-	exact    map[string][]int // surface form → documents holding it, ascending
+	exact    map[string][]int32 // surface form → documents holding it, ascending
 	lens     []float64
 	ids      []string
 }
 
+// tbPosting holds a count exactly in a float32 (it is a small integer),
+// and takes half the memory of int and float64: at 2.7 M documents the
+// reference must fit beside the corpus.
 type tbPosting struct {
-	doc int
-	tf  float64
+	doc int32
+	tf  float32
 }
 
 func (e *textbook) add(docs []benchDoc) error {
@@ -113,10 +124,10 @@ func (e *textbook) add(docs []benchDoc) error {
 			n++
 		}
 		for t, f := range tf {
-			e.postings[t] = append(e.postings[t], tbPosting{len(e.ids), f})
+			e.postings[t] = append(e.postings[t], tbPosting{int32(len(e.ids)), float32(f)})
 		}
 		for f := range forms {
-			e.exact[f] = append(e.exact[f], len(e.ids))
+			e.exact[f] = append(e.exact[f], int32(len(e.ids)))
 		}
 		e.ids = append(e.ids, d.ID)
 		e.lens = append(e.lens, n)
@@ -130,7 +141,7 @@ func (e *textbook) query(q string, k int) ([]string, error) {
 		total += l
 	}
 	n, avg := float64(len(e.ids)), total/float64(len(e.ids))
-	score := map[int]float64{}
+	score := map[int32]float64{}
 	forms := map[string][]string{} // stem → the query's forms of it
 	var stems []string
 	for _, t := range search.Tokens(q) {
@@ -145,10 +156,11 @@ func (e *textbook) query(q string, k int) ([]string, error) {
 		df := float64(len(ps))
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 		for _, p := range ps {
-			s := idf * p.tf * 2.2 / (p.tf + 1.2*(0.25+0.75*e.lens[p.doc]/avg))
+			tf := float64(p.tf)
+			s := idf * tf * 2.2 / (tf + 1.2*(0.25+0.75*e.lens[p.doc]/avg))
 			for _, f := range forms[st] {
 				if docs := e.exact[f]; len(docs) > 0 {
-					if i := sort.SearchInts(docs, p.doc); i < len(docs) && docs[i] == p.doc {
+					if i, ok := slices.BinarySearch(docs, p.doc); ok && docs[i] == p.doc {
 						s *= 1.15
 						break
 					}
@@ -157,7 +169,7 @@ func (e *textbook) query(q string, k int) ([]string, error) {
 			score[p.doc] += s
 		}
 	}
-	docs := make([]int, 0, len(score))
+	docs := make([]int32, 0, len(score))
 	for d := range score {
 		docs = append(docs, d)
 	}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -19,15 +22,16 @@ import (
 // semantic search at each ef (candidates kept while walking the graph), exact semantic search (every
 // vector), and the hybrid; recall is against exact search over the same
 // vectors (for the hybrid: the hybrid with exact semantic search).
-func runSemanticChild(docs []benchDoc, qs []string, efs string) error {
+func runSemanticChild(corpus string, qs []string, dir, efs string) error {
 	ix := search.New(nil)
 	ix.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	start := time.Now()
-	for _, d := range docs {
+	if err := eachDoc(corpus, func(d benchDoc) {
 		ix.Put(&model.Paper{ID: d.ID, Title: d.Title, Summary: d.Abstract})
+	}); err != nil {
+		return err
 	}
 	lexBuild := time.Since(start).Seconds()
-	docs = nil
 	if path := os.Getenv("QUIRE_BENCH_CPUPROFILE"); path != "" { // where training spends its time
 		f, err := os.Create(path)
 		if err != nil {
@@ -76,7 +80,39 @@ func runSemanticChild(docs []benchDoc, qs []string, efs string) error {
 			return err
 		}
 	}
-	return emit("hybrid", run(qs, func(q string) []search.Hit { return ix.Hybrid(q, 10, 0) }), exactHyb)
+	if err := emit("hybrid", run(qs, func(q string) []search.Hit { return ix.Hybrid(q, 10, 0) }), exactHyb); err != nil {
+		return err
+	}
+	return restart(ix, dir, qs)
+}
+
+// restart saves the index's snapshot, drops the index and times loading
+// it into a new one, as a server restart does, and reports the memory.
+func restart(ix *search.Index, dir string, qs []string) error {
+	path := filepath.Join(dir, "search.idx")
+	start := time.Now()
+	if err := ix.Save(path); err != nil {
+		return err
+	}
+	saved := time.Since(start).Seconds()
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	before := rss()
+	ix = nil
+	runtime.GC()
+	debug.FreeOSMemory()
+	start = time.Now()
+	back := search.New(nil)
+	if _, err := back.Load(path); err != nil {
+		return err
+	}
+	loaded := time.Since(start).Seconds()
+	r := run(qs, func(q string) []search.Hit { return back.Hybrid(q, 10, 0) })
+	fmt.Fprintf(os.Stderr, "quire semantic: RSS %.0f MB after the queries (peak %.0f MB); snapshot of %.0f MB saved in %.1f s, loaded in %.1f s; then RSS %.0f MB, hybrid p50 %.3f ms, p99 %.3f ms\n",
+		before, peakRSS(), float64(st.Size())/(1<<20), saved, loaded, rss(), r.p50, r.p99)
+	return nil
 }
 
 // timed is one pass over the queries after a warm-up pass.
