@@ -39,7 +39,7 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	engines, err := eval.Build(docs, search.LSAOptions{Seed: 1})
+	engines, err := eval.Build(docs)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/quire/quire/internal/model"
@@ -14,38 +15,31 @@ const Depth = 1000
 // also what Hugging Face's Papers with Code search uses).
 const RRFK = 60
 
-// Engines holds the three rankers over one collection.
+// Engines holds the rankers over one collection: quire's own index (the
+// product's code path, measured as it serves) and what it feeds back.
 type Engines struct {
 	lex   *search.Index
 	texts map[string]string // id → title and text, for the feedback pass
-	sem   *search.LSA
-	ids   []string
-	vecs  [][]float32
 }
 
-// Build indexes the documents lexically and trains the semantic model on
-// them (the collection is the corpus, as an instance's papers are).
-func Build(docs []Doc, o search.LSAOptions) (*Engines, error) {
+// Build indexes the documents and trains the index's semantic model on
+// them (the collection is the corpus, as an instance's papers are), as
+// the server does.
+func Build(docs []Doc) (*Engines, error) {
+	if len(docs) < search.MinTrainDocs {
+		return nil, fmt.Errorf("eval: %d documents; the semantic model needs at least %d", len(docs), search.MinTrainDocs)
+	}
 	e := &Engines{lex: search.New(nil), texts: map[string]string{}}
-	toks := make([][]string, len(docs))
-	for i, d := range docs {
+	for _, d := range docs {
 		p := &model.Paper{ID: d.ID, Title: d.Title, Summary: d.Text}
 		if d.Authors != "" {
 			p.Authors = []model.Author{{Name: d.Authors}}
 		}
 		e.lex.Put(p)
 		e.texts[d.ID] = d.Title + " " + d.Text
-		toks[i] = search.Terms(d.Title + " " + d.Text)
-		e.ids = append(e.ids, d.ID)
 	}
-	var err error
-	if e.sem, err = search.TrainLSA(toks, o); err != nil {
-		return nil, err
-	}
-	e.vecs = make([][]float32, len(docs))
-	for i, t := range toks {
-		e.vecs[i] = e.sem.Embed(t)
-	}
+	e.lex.SetFeedback(e.feedback)
+	e.lex.Train()
 	return e, nil
 }
 
@@ -69,36 +63,13 @@ func ids(hits []search.Hit) []string {
 	return out
 }
 
-// Semantic ranks by cosine similarity of LSA vectors (exact search).
-func (e *Engines) Semantic(q string) []string {
-	qv := e.sem.Embed(search.Terms(q))
-	if qv == nil {
-		return nil
-	}
-	type hit struct {
-		i int
-		s float32
-	}
-	hits := make([]hit, 0, len(e.vecs))
-	for i, v := range e.vecs {
-		if v != nil {
-			hits = append(hits, hit{i, search.Dot(qv, v)})
-		}
-	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].s > hits[b].s })
-	out := make([]string, 0, min(Depth, len(hits)))
-	for _, h := range hits[:min(Depth, len(hits))] {
-		out = append(out, e.ids[h.i])
-	}
-	return out
-}
+// Semantic ranks by the cosine similarity of the index's LSA vectors, by
+// an exact scan (no graph-walk misses in the measure).
+func (e *Engines) Semantic(q string) []string { return ids(e.lex.Semantic(q, Depth, -1)) }
 
-// Hybrid fuses, as the index does, BM25 with RM3 feedback and the
-// semantic ranking by reciprocal rank fusion with equal weights: score =
-// Σ 1/(RRFK + rank).
-func (e *Engines) Hybrid(q string) []string {
-	return Fuse(ids(e.lex.LexicalFeedback(q, Depth, e.feedback)), e.Semantic(q))
-}
+// Hybrid is the index's search, as the server runs it (with an exact
+// semantic scan): BM25 with RM3 feedback fused with the semantic side.
+func (e *Engines) Hybrid(q string) []string { return ids(e.lex.Hybrid(q, Depth, -1)) }
 
 // Fuse merges rankings by reciprocal rank fusion.
 func Fuse(rankings ...[]string) []string {

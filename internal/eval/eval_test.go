@@ -45,7 +45,7 @@ func TestHybridBeatsBM25(t *testing.T) {
 		}
 		queries, _ := LoadJSONL[Query](filepath.Join(dir, "queries.jsonl"))
 		qrels, _ := LoadQrels(filepath.Join(dir, "qrels.tsv"))
-		e, err := Build(docs, search.LSAOptions{Seed: 1})
+		e, err := Build(docs)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,5 +1,7 @@
 package search
 
+import "container/heap"
+
 // Block-max bounds. A frequent stem's list holds a large share of all
 // papers, and reading it whole is most of what a query of frequent words
 // costs. Split into blocks of blockSize postings, each with the largest
@@ -95,4 +97,33 @@ func (ix *Index) appendBoundLocked(stem string, tf uint16, l float32) {
 	// the block's largest ratio, kept with the largest ia, bounds them all.
 	bb := &bs[len(bs)-1]
 	bb.ratio, bb.invAvg = max(bb.ratio, r), max(bb.invAvg, ia)
+}
+
+// topFloor keeps the limit best scores that one term's pass gave, each
+// of a different document: its least is a floor under the limit-th best
+// score of the query so far, which only grows.
+type topFloor struct {
+	h     minHeap
+	limit int
+}
+
+func (f *topFloor) offer(v float32) {
+	switch {
+	case len(f.h) < f.limit:
+		f.h = append(f.h, v)
+		if len(f.h) == f.limit {
+			heap.Init(&f.h)
+		}
+	case v > f.h[0]:
+		f.h[0] = v
+		heap.Fix(&f.h, 0)
+	}
+}
+
+// floor is the least of the limit best, 0 until there are limit.
+func (f *topFloor) floor() float32 {
+	if len(f.h) < f.limit {
+		return 0
+	}
+	return f.h[0]
 }

@@ -59,6 +59,12 @@ func TestScoreIsTextbookBM25(t *testing.T) {
 	if a, c := score(hits, "a"), score(hits, "c"); math.Abs(a-bm25(1, 2)) > 1e-5 || math.Abs(c-bm25(3, 6)*1.15) > 1e-5 {
 		t.Errorf("network: a %v, c %v", a, c)
 	}
+	// BM25's query term frequency: a stem said twice (in any forms) weighs
+	// twice; both papers have one of the query's forms.
+	hits = ix.Search("network networks", 10)
+	if a, c := score(hits, "a"), score(hits, "c"); math.Abs(a-2*bm25(1, 2)*1.15) > 1e-5 || math.Abs(c-2*bm25(3, 6)*1.15) > 1e-5 {
+		t.Errorf("network networks: a %v (want %v), c %v (want %v)", a, 2*bm25(1, 2)*1.15, c, 2*bm25(3, 6)*1.15)
+	}
 	// Equal counts and lengths: the paper with the query's form comes first.
 	ix2 := New(nil)
 	ix2.Put(paper("stemmed", "", "transformer models"))
