@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quire/quire/internal/gctarget"
 )
 
 // engineResult is what a child process reports for one engine.
@@ -157,6 +160,13 @@ func runSearchEngine(args []string) error {
 		return err
 	}
 	qs := strings.Split(string(qb), "\n")
+	if name == "semantic" || strings.HasPrefix(name, "quire") {
+		// quire's children run under the server's collector policy, so
+		// that their peak memory is the server's.
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go gctarget.Watch(ctx, time.Second, nil)
+	}
 	if name == "semantic" {
 		return runSemanticChild(corpus, qs, dir, args[4])
 	}

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"runtime/debug"
-	"runtime/metrics"
 	"time"
 
 	"github.com/quire/quire/internal/config"
@@ -93,28 +90,5 @@ func persistIndex(cfg config.Config, ix *search.Index, log *slog.Logger, every t
 		log.Warn("search index not saved", slog.Any("error", err))
 	} else if saved {
 		log.Info("search index saved", slog.Int("papers", ix.Len()), slog.Duration("took", time.Since(start)))
-	}
-}
-
-// largeHeap is the live heap above which the server lowers the garbage
-// collector's target (see tuneGC).
-const largeHeap = 1 << 30
-
-// tuneGC sets the collector's target to +25 % instead of Go's +100 % once
-// the live heap passes largeHeap, unless the operator set GOGC or
-// GOMEMLIMIT. At that size the heap is mostly the search index, which lives
-// as long as the process: letting garbage grow to the size of the index
-// again would double the memory of a large instance for nothing. Requests
-// make little garbage, so the collections stay rare.
-func (m *Main) tuneGC() {
-	if m.gcTuned || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() > largeHeap {
-		debug.SetGCPercent(25)
-		m.gcTuned = true
-		m.Log.Info("large heap: garbage collection target lowered to 25%", slog.Uint64("live_bytes", s[0].Value.Uint64()))
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/quire/quire/internal/demo"
 	"github.com/quire/quire/internal/digest"
 	"github.com/quire/quire/internal/embed"
+	"github.com/quire/quire/internal/gctarget"
 	"github.com/quire/quire/internal/ingest"
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/scheduler"
@@ -43,7 +44,6 @@ type Main struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	bg      sync.WaitGroup // the goroutines Run starts; Close waits for them
-	gcTuned bool
 }
 
 // NewMain returns a Main for cfg.
@@ -57,6 +57,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
+	bg, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	m.bg.Go(func() { // from the start: building a large index passes the threshold
+		gctarget.Watch(bg, time.Second, func(live uint64) {
+			m.Log.Info("large heap: garbage collection target lowered", slog.Int("percent", gctarget.Percent), slog.Uint64("live_bytes", live))
+		})
+	})
 	db, err := openStore(ctx, m.Config, m.Log)
 	if err != nil {
 		return err
@@ -71,7 +78,6 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	persistIndex(m.Config, m.Index, m.Log, 0) // a first build is worth keeping at once
-	m.tuneGC()
 	if m.Config.EmbedURL != "" {
 		m.Index.UseEmbedder(embed.New(m.Config.EmbedURL, m.Config.EmbedModel, m.Config.EmbedKey))
 	}
@@ -137,8 +143,6 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bg, stop := context.WithCancel(context.Background())
-	m.stop = stop
 	if !m.Config.Web { // a replica that only runs the jobs
 		close(m.done)
 		m.bg.Go(func() { m.followStore(bg) }) // digests search for saved searches
@@ -393,7 +397,6 @@ func (m *Main) followStore(ctx context.Context) {
 				m.Log.Warn("search index sync failed", slog.Any("error", err))
 			}
 			persistIndex(m.Config, m.Index, m.Log, SaveEvery)
-			m.tuneGC()
 		}
 	}
 }

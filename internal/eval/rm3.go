@@ -18,9 +18,14 @@ import (
 // normalized to sum 1; interpolated with the normalized original query,
 // OrigWeight of it; then BM25 again with those term weights. A baseline of
 // its own, sharing nothing with quire's index.
+//
+// PlainBM25 builds the same BM25 over unstemmed words: the textbook
+// ranking the hybrid's gain is measured from.
 type RM3 struct {
 	FbDocs, FbTerms int
 	OrigWeight      float64
+
+	analyze func(string) []string // text → indexed terms
 
 	ids      []string
 	tf       []map[string]float64 // per document, stem → count
@@ -31,12 +36,18 @@ type RM3 struct {
 
 // NewRM3 indexes docs with the parameters the issue names: 10 feedback
 // documents, 20 terms, equal weight to the original query.
-func NewRM3(docs []Doc) *RM3 {
-	r := &RM3{FbDocs: 10, FbTerms: 20, OrigWeight: 0.5, postings: map[string][]int{}}
+func NewRM3(docs []Doc) *RM3 { return newBM25(docs, Stems) }
+
+// PlainBM25 indexes docs for textbook BM25: quire's tokenizer and stop
+// words, no stemming (its BM25 method; Rank would add RM3 over words).
+func PlainBM25(docs []Doc) *RM3 { return newBM25(docs, search.Tokens) }
+
+func newBM25(docs []Doc, analyze func(string) []string) *RM3 {
+	r := &RM3{FbDocs: 10, FbTerms: 20, OrigWeight: 0.5, analyze: analyze, postings: map[string][]int{}}
 	var total float64
 	for i, d := range docs {
 		tf := map[string]float64{}
-		toks := Stems(d.Title + " " + d.Text)
+		toks := analyze(d.Title + " " + d.Text)
 		for _, t := range toks {
 			if tf[t] == 0 {
 				r.postings[t] = append(r.postings[t], i)
@@ -96,25 +107,25 @@ func (r *RM3) bm25(q map[string]float64) []docScore {
 	return out
 }
 
-// query is a text's stems with their counts.
-func query(text string) map[string]float64 {
+// query is a text's terms with their counts.
+func (r *RM3) query(text string) map[string]float64 {
 	q := map[string]float64{}
-	for _, t := range Stems(text) {
+	for _, t := range r.analyze(text) {
 		q[t]++
 	}
 	return q
 }
 
-// BM25 ranks by stemmed BM25 alone.
-func (r *RM3) BM25(q string) []string { return r.top(r.bm25(query(q))) }
+// BM25 ranks by BM25 alone.
+func (r *RM3) BM25(q string) []string { return r.top(r.bm25(r.query(q))) }
 
-// Rank ranks by stemmed BM25 with RM3 feedback.
+// Rank ranks by BM25 with RM3 feedback.
 func (r *RM3) Rank(q string) []string { return r.top(r.bm25(r.Expand(q))) }
 
-// Expand is the RM3 query: the original's stems and the feedback terms,
+// Expand is the RM3 query: the original's terms and the feedback terms,
 // with their weights.
 func (r *RM3) Expand(text string) map[string]float64 {
-	orig := query(text)
+	orig := r.query(text)
 	first := r.bm25(orig)
 	if len(first) == 0 {
 		return orig

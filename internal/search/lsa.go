@@ -16,17 +16,25 @@ import (
 
 // LSA is a semantic embedder trained on the instance's own papers: latent
 // semantic analysis by randomized SVD (Halko, Martinsson and Tropp 2011) of
-// the TF-IDF document-term matrix. Words that occur in the same papers get
-// nearby vectors, so "flow" and "transport" can meet though the words
-// differ. A document or query is embedded by folding in: the TF-IDF-weighted
-// sum of its terms' vectors, which takes microseconds and needs no
+// the log-entropy weighted document-term matrix. Words that occur in the
+// same papers get nearby vectors, so "flow" and "transport" can meet though
+// the words differ. A document or query is embedded by folding in: the
+// weighted sum of its terms' vectors, which takes microseconds and needs no
 // retraining when papers arrive.
+//
+// The weights are log-entropy (Dumais 1991, the weighting found best for
+// LSA): log(1+tf) times 1 + Σ p·log p / log n over the papers, p a paper's
+// share of the term's occurrences, so a word spread evenly over the corpus
+// weighs nothing and one concentrated in few papers weighs about 1. Against
+// TF-IDF it raised the semantic side's nDCG@10 on both test collections and
+// both halves of their queries.
 type LSA struct {
-	Dim   int
-	words []string // vocabulary id → term
-	vocab map[string]int32
-	idf   []float32
-	terms []float32 // len(vocab) × Dim, row-major
+	Dim    int
+	words  []string // vocabulary id → term
+	vocab  map[string]int32
+	global []float32 // a term's global weight: its entropy weight, or idf in a tfidf model
+	terms  []float32 // len(vocab) × Dim, row-major
+	tfidf  bool      // weights (1+log tf)·idf: a model from a snapshot written before log-entropy
 }
 
 // space names the model's vector space: a hash of its size and of its
@@ -80,17 +88,22 @@ func TrainLSA(docs [][]string, o LSAOptions) (*LSA, error) {
 	}
 	o.defaults(n)
 	tfs := make([]map[string]float32, len(docs))
-	df := map[string]int{}
+	stats := map[string]*termStats{}
 	for i, d := range docs {
 		tfs[i] = map[string]float32{}
 		for _, t := range d {
-			if tfs[i][t] == 0 {
-				df[t]++
-			}
 			tfs[i][t]++
 		}
+		for t, tf := range tfs[i] {
+			st := stats[t]
+			if st == nil {
+				st = &termStats{}
+				stats[t] = st
+			}
+			st.add(tf)
+		}
 	}
-	l := newLSA(df, n, o)
+	l := newLSA(stats, n, o)
 	a := &csr{rowStart: make([]int, 1, n+1)}
 	for _, d := range tfs {
 		a.appendRow(l.weights(d))
@@ -98,20 +111,41 @@ func TrainLSA(docs [][]string, o LSAOptions) (*LSA, error) {
 	return l, l.fit(a, o)
 }
 
+// termStats is what the global weight needs of a term over the training
+// documents: its document frequency, its total count and Σ tf·log tf.
+type termStats struct {
+	df          int
+	gf, tfLogTf float64
+}
+
+func (s *termStats) add(tf float32) {
+	s.df++
+	s.gf += float64(tf)
+	s.tfLogTf += float64(tf) * math.Log(float64(tf))
+}
+
+// entropy is the term's global weight over n documents, 1 + Σ p·log p /
+// log n with p = tf/gf, from the sums: Σ p·log p = Σ tf·log tf / gf − log gf.
+func (s *termStats) entropy(n int) float32 {
+	h := s.tfLogTf/s.gf - math.Log(s.gf)
+	return float32(max(0, 1+h/math.Log(float64(n))))
+}
+
 // newLSA picks the vocabulary, terms in at least MinDF and fewer than all n
-// documents, at most MaxVocab of them by document frequency, and their idf.
-func newLSA(df map[string]int, n int, o LSAOptions) *LSA {
+// documents, at most MaxVocab of them by document frequency, and their
+// global weights.
+func newLSA(stats map[string]*termStats, n int, o LSAOptions) *LSA {
 	l := &LSA{Dim: o.Dim, vocab: map[string]int32{}}
-	words := make([]string, 0, len(df))
-	for t, c := range df {
-		if c >= o.MinDF && c < n {
+	words := make([]string, 0, len(stats))
+	for t, st := range stats {
+		if st.df >= o.MinDF && st.df < n {
 			words = append(words, t)
 		}
 	}
 	if len(words) > o.MaxVocab {
 		sort.Slice(words, func(i, j int) bool {
-			if df[words[i]] != df[words[j]] {
-				return df[words[i]] > df[words[j]]
+			if a, b := stats[words[i]].df, stats[words[j]].df; a != b {
+				return a > b
 			}
 			return words[i] < words[j]
 		})
@@ -121,12 +155,12 @@ func newLSA(df map[string]int, n int, o LSAOptions) *LSA {
 	l.words = words
 	for i, t := range words {
 		l.vocab[t] = int32(i)
-		l.idf = append(l.idf, float32(math.Log(float64(n)/float64(df[t]))))
+		l.global = append(l.global, stats[t].entropy(n))
 	}
 	return l
 }
 
-// fit computes the term vectors from the TF-IDF matrix a (documents × terms).
+// fit computes the term vectors from the weighted matrix a (documents × terms).
 func (l *LSA) fit(a *csr, o LSAOptions) error {
 	if len(l.words) < 2 || o.Dim < 1 {
 		return errors.New("lsa: too few terms shared by some but not all papers")
@@ -145,10 +179,13 @@ func (l *LSA) fit(a *csr, o LSAOptions) error {
 	return nil
 }
 
-// weight is the TF-IDF weight of a term (by vocabulary id) that occurs tf
-// times in a text: (1+log tf)·idf.
+// weight is the weight of a term (by vocabulary id) that occurs tf times in
+// a text: log(1+tf)·entropy, or (1+log tf)·idf in a tfidf model.
 func (l *LSA) weight(id int32, tf float32) float64 {
-	return (1 + math.Log(float64(tf))) * float64(l.idf[id])
+	if l.tfidf {
+		return (1 + math.Log(float64(tf))) * float64(l.global[id])
+	}
+	return math.Log1p(float64(tf)) * float64(l.global[id])
 }
 
 // csr is a sparse row matrix: documents × terms.
@@ -158,7 +195,7 @@ type csr struct {
 	vals     []float64
 }
 
-// weights returns the TF-IDF weights of a text's known terms, sorted by
+// weights returns the weights of a text's known terms, sorted by
 // term id, divided by their L2 norm; nil when no term is known.
 func (l *LSA) weights(counts map[string]float32) ([]int32, []float64) {
 	ids := make([]int32, 0, len(counts))

@@ -12,13 +12,24 @@ import (
 )
 
 // snapshotMagic starts a snapshot file; the number is the format version.
-// v4 holds the vectors in half precision; v3 (float32 vectors) is still
-// read. v3 indexes stems with their surface forms; an older file is
-// refused and the index rebuilt from the store (its postings are of
-// unstemmed words).
+// v5 marks the semantic model's weighting (log-entropy, or the TF-IDF of a
+// model trained before); v4 holds the vectors in half precision, v3 in
+// float32; both are still read, their models as TF-IDF ones, so an upgrade
+// does not retrain (the next training, when the corpus has doubled, moves
+// to log-entropy). v3 indexes stems with their surface forms; an older
+// file is refused and the index rebuilt from the store (its postings are
+// of unstemmed words). An older binary refuses v5 and rebuilds.
 const (
-	snapshotMagic   = "quire search index v4\n"
+	snapshotMagic   = "quire search index v5\n"
+	snapshotMagicV4 = "quire search index v4\n"
 	snapshotMagicV3 = "quire search index v3\n"
+)
+
+// The byte before a snapshot's semantic model: none, or how it weighs terms.
+const (
+	noModel     = 0
+	tfidfModel  = 1
+	logEntModel = 2
 )
 
 // Save writes the whole index, with the store cursor it has reached, to
@@ -89,14 +100,18 @@ func (ix *Index) encode(e *enc) error {
 		e.bytes([]byte{0})
 		return e.finish()
 	}
-	e.bytes([]byte{1})
+	kind := byte(logEntModel)
+	if ix.sem.tfidf {
+		kind = tfidfModel
+	}
+	e.bytes([]byte{kind})
 	e.u32(uint32(ix.trainedOn))
 	e.u32(uint32(ix.sem.Dim))
 	e.u32(uint32(len(ix.sem.words)))
 	for _, w := range ix.sem.words {
 		e.str(w)
 	}
-	e.f32s(ix.sem.idf)
+	e.f32s(ix.sem.global)
 	e.f32s(ix.sem.terms)
 	ix.vix.encode(e)
 	return e.finish()
@@ -180,7 +195,7 @@ func (ix *Index) decode(d *dec) {
 	switch {
 	case d.err != nil:
 		return
-	case string(magic) == snapshotMagic || string(magic) == snapshotMagicV3:
+	case string(magic) == snapshotMagic || string(magic) == snapshotMagicV4 || string(magic) == snapshotMagicV3:
 		ix.feed = d.str()
 		ix.cursor = store.ChangeCursor{Seq: int64(d.u64())}
 		ix.cursor.ID = d.str()
@@ -233,19 +248,24 @@ func (ix *Index) decode(d *dec) {
 		}
 		ix.forms[st] = fs
 	}
-	if d.u8() == 0 || d.err != nil {
+	kind := d.u8()
+	if kind == noModel || d.err != nil {
+		return
+	}
+	if kind != tfidfModel && (kind != logEntModel || string(magic) != snapshotMagic) {
+		d.fail(fmt.Sprintf("unknown semantic model kind %d", kind))
 		return
 	}
 	ix.trainedOn = int(d.u32())
-	l := &LSA{Dim: int(d.u32()), vocab: map[string]int32{}}
+	l := &LSA{Dim: int(d.u32()), vocab: map[string]int32{}, tfidf: kind == tfidfModel}
 	words := d.count(4)
 	for i := 0; i < words && d.err == nil; i++ {
 		w := d.str()
 		l.vocab[w] = int32(i)
 		l.words = append(l.words, w)
 	}
-	l.idf, l.terms = d.f32s(), d.f32s()
-	if d.err == nil && (l.Dim <= 0 || l.Dim > 4096 || len(l.idf) != len(l.words) || len(l.terms) != len(l.words)*l.Dim) {
+	l.global, l.terms = d.f32s(), d.f32s()
+	if d.err == nil && (l.Dim <= 0 || l.Dim > 4096 || len(l.global) != len(l.words) || len(l.terms) != len(l.words)*l.Dim) {
 		d.fail("the model's sizes disagree")
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,14 +19,27 @@ import (
 
 // topicPapers returns n papers whose words come mostly from one of a few
 // topics, so that the semantic model has something to learn.
-func topicPapers(n int, seed uint64, prefix string) []*model.Paper {
-	topics := [][]string{
-		strings.Fields("flow matching transport optimal coupling velocity field ode sampler"),
-		strings.Fields("graph neural message passing node edge molecule benchmark"),
-		strings.Fields("protein folding structure amino residue docking binding"),
-		strings.Fields("language model token attention transformer decoding prompt"),
-		strings.Fields("quantum circuit qubit error correction annealing hamiltonian"),
+var paperTopics = [][]string{
+	strings.Fields("flow matching transport optimal coupling velocity field ode sampler"),
+	strings.Fields("graph neural message passing node edge molecule benchmark"),
+	strings.Fields("protein folding structure amino residue docking binding"),
+	strings.Fields("language model token attention transformer decoding prompt"),
+	strings.Fields("quantum circuit qubit error correction annealing hamiltonian"),
+}
+
+// topicOf returns the index in paperTopics of a topicPapers paper's topic.
+func topicOf(p *model.Paper) int {
+	first := strings.Fields(p.Title)[0]
+	for i, t := range paperTopics {
+		if slices.Contains(t, first) {
+			return i
+		}
 	}
+	return -1
+}
+
+func topicPapers(n int, seed uint64, prefix string) []*model.Paper {
+	topics := paperTopics
 	common := strings.Fields("method results show propose novel approach performance data learning")
 	rng := rand.New(rand.NewPCG(seed, 9))
 	out := make([]*model.Paper, n)
@@ -160,26 +174,46 @@ func FuzzSnapshot(f *testing.F) {
 	})
 }
 
-// TestSnapshotV3StillLoads reads a snapshot written by the version before
-// half-precision vectors (testdata/snapshot-v3.idx: trainedIndex(120, 50,
-// 3) saved by commit 72f33ea): an upgrade must not retrain. Its float32
-// vectors, rounded to halves, are what the current code holds for the same
-// papers, so both answer alike.
-func TestSnapshotV3StillLoads(t *testing.T) {
-	ix := trainedIndex(t, 120, 50, 3)
-	back := New(nil)
-	if ok, err := back.Load(filepath.Join("testdata", "snapshot-v3.idx")); !ok || err != nil {
-		t.Fatalf("Load = %v, %v", ok, err)
+// TestOldSnapshotsStillLoad reads snapshots written before log-entropy
+// weighting: testdata/snapshot-v3.idx (float32 vectors, commit 72f33ea)
+// and snapshot-v4.idx (half-precision vectors, commit 8528663), both
+// trainedIndex(120, 50, 3). An upgrade must not retrain: each answers as
+// the code that wrote it did (testdata/snapshot-tfidf.golden, its answers
+// for the same papers), its TF-IDF model embedding queries as it did, and
+// keeps doing so after a save in the current format and a reload.
+func TestOldSnapshotsStillLoad(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "snapshot-tfidf.golden"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if back.vix == nil || back.vix.g == nil {
-		t.Fatal("the v3 snapshot's graph was not loaded")
+	answers := func(ix *Index) string {
+		var out string
+		for _, q := range []string{"optimal transport", "protein docking", "qubit", "attention prompt molecule"} {
+			out += fmt.Sprintf("%s\t%v\n", q, ix.Semantic(q, 10, 0))
+		}
+		return out + fmt.Sprintf("similar p00007\t%v\n", ix.Similar("p00007", 5))
 	}
-	for _, q := range []string{"optimal transport", "protein docking", "qubit", "attention prompt molecule"} {
-		if a, b := fmt.Sprint(ix.Semantic(q, 10, 0)), fmt.Sprint(back.Semantic(q, 10, 0)); a != b {
-			t.Errorf("%q: built %s, loaded %s", q, a, b)
+	for _, name := range []string{"snapshot-v3.idx", "snapshot-v4.idx"} {
+		back := New(nil)
+		if ok, err := back.Load(filepath.Join("testdata", name)); !ok || err != nil {
+			t.Fatalf("%s: Load = %v, %v", name, ok, err)
+		}
+		if back.vix == nil || back.vix.g == nil || !back.sem.tfidf {
+			t.Fatalf("%s: the graph or the TF-IDF model was not loaded", name)
+		}
+		if got := answers(back); got != string(golden) {
+			t.Errorf("%s answers\n%s\nwant\n%s", name, got, golden)
+		}
+		path := filepath.Join(t.TempDir(), "search.idx")
+		again := New(nil)
+		if err := back.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := again.Load(path); !ok || err != nil || answers(again) != string(golden) {
+			t.Errorf("%s saved again and reloaded: %v, %v, answers\n%s", name, ok, err, answers(again))
 		}
 	}
-	if a, b := fmt.Sprint(ix.Similar("p00007", 5)), fmt.Sprint(back.Similar("p00007", 5)); a != b || a == "[]" {
-		t.Errorf("similar: built %s, loaded %s", a, b)
+	if fresh := trainedIndex(t, 120, 50, 3); fresh.sem.tfidf || answers(fresh) == string(golden) {
+		t.Error("a model trained now should be log-entropy, and answer differently")
 	}
 }

@@ -48,19 +48,19 @@ func trainLSA(c corpusView, o LSAOptions) (*LSA, error) {
 		}
 	}
 	o.defaults(n)
-	df := map[string]int{}
+	stats := map[string]*termStats{}
 	for t, ps := range c.postings {
-		k := 0
+		var st termStats
 		for _, p := range ps {
 			if row[p.doc] >= 0 {
-				k++
+				st.add(p.freq())
 			}
 		}
-		if k > 0 {
-			df[t] = k
+		if st.df > 0 {
+			stats[t] = &st
 		}
 	}
-	l := newLSA(df, n, o)
+	l := newLSA(stats, n, o)
 	a := sampleMatrix(c, l, row, n)
 	if err := l.fit(a, o); err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func trainLSA(c corpusView, o LSAOptions) (*LSA, error) {
 	return l, nil
 }
 
-// sampleMatrix builds the TF-IDF matrix of the sampled documents (rows
+// sampleMatrix builds the weighted matrix of the sampled documents (rows
 // L2-normalized, columns in term order) by counting sort over the postings.
 func sampleMatrix(c corpusView, l *LSA, row []int32, n int) *csr {
 	a := &csr{rowStart: make([]int, n+1)}
