@@ -2,7 +2,6 @@ package eval
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/quire/quire/internal/model"
 	"github.com/quire/quire/internal/search"
@@ -10,10 +9,6 @@ import (
 
 // Depth is how many results each engine returns per query.
 const Depth = 1000
-
-// RRFK is the rank constant of reciprocal rank fusion (Cormack et al. 2009;
-// also what Hugging Face's Papers with Code search uses).
-const RRFK = 60
 
 // Engines holds the rankers over one collection: quire's own index (the
 // product's code path, measured as it serves) and what it feeds back.
@@ -70,24 +65,3 @@ func (e *Engines) Semantic(q string) []string { return ids(e.lex.Semantic(q, Dep
 // Hybrid is the index's search, as the server runs it (with an exact
 // semantic scan): BM25 with RM3 feedback fused with the semantic side.
 func (e *Engines) Hybrid(q string) []string { return ids(e.lex.Hybrid(q, Depth, -1)) }
-
-// Fuse merges rankings by reciprocal rank fusion.
-func Fuse(rankings ...[]string) []string {
-	score := map[string]float64{}
-	for _, r := range rankings {
-		for i, id := range r {
-			score[id] += 1 / float64(RRFK+i+1)
-		}
-	}
-	out := make([]string, 0, len(score))
-	for id := range score {
-		out = append(out, id)
-	}
-	sort.Slice(out, func(a, b int) bool {
-		if score[out[a]] != score[out[b]] {
-			return score[out[a]] > score[out[b]]
-		}
-		return out[a] < out[b]
-	})
-	return out[:min(Depth, len(out))]
-}

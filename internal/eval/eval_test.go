@@ -26,14 +26,6 @@ func TestScoreByHand(t *testing.T) {
 	}
 }
 
-func TestFuse(t *testing.T) {
-	// c: 1/63 + 1/61 = 0.032266 beats b: 2/62 = 0.032258.
-	got := Fuse([]string{"a", "b", "c"}, []string{"c", "b", "d"})
-	if strings.Join(got, ",") != "c,b,a,d" {
-		t.Errorf("Fuse = %v", got)
-	}
-}
-
 // TestHybridBeatsBM25 runs the two real collections: the hybrid must beat
 // quire's BM25, textbook BM25 and BM25 with RM3 on every measure (issue
 // #4's bar), by issue #15's ratios in nDCG@10, with the defaults, untuned.
