@@ -1,6 +1,9 @@
 package search
 
-import "container/heap"
+import (
+	"math"
+	"math/bits"
+)
 
 // Block-max bounds. A frequent stem's list holds a large share of all
 // papers, and reading it whole is most of what a query of frequent words
@@ -28,6 +31,26 @@ const (
 type blockBound struct {
 	ratio  float32 // the largest tf/(tf+norm) in the block, at invAvg
 	invAvg float32 // the largest inverse average length it was computed at
+	// forms: the surface forms the block's postings have (formBit): a block
+	// where none has the query's own form is bounded without the exact-form
+	// factor.
+	forms uint16
+	// formMax: for each of the stem's first boundForms forms, the largest
+	// ratio among the postings with it, in 255ths rounded up: a frequent
+	// stem's rare form is in most blocks, but seldom in their best posting,
+	// and the exact-form factor then bounds only what that form reaches.
+	formMax [boundForms]uint8
+}
+
+// boundForms is how many forms have a bound of their own per block.
+const boundForms = 8
+
+// scale is what a ratio computed at bb.invAvg may grow by at ia.
+func (bb blockBound) scale(ia float32) float32 {
+	if ia >= bb.invAvg {
+		return 1
+	}
+	return bb.invAvg / ia
 }
 
 // upper bounds tf/(tf+norm) of any document in the block at invAvg ia.
@@ -35,10 +58,31 @@ func (bb blockBound) upper(ia float32) float32 {
 	if ia <= 0 {
 		return 1 // tf/(tf+norm) is below 1
 	}
-	if ia >= bb.invAvg {
-		return bb.ratio
+	return bb.ratio * bb.scale(ia)
+}
+
+// formUpper bounds tf/(tf+norm) at ia of the block's documents that have
+// one of the forms (bits below 1<<boundForms).
+func (bb blockBound) formUpper(forms uint16, ia float32) float32 {
+	if ia <= 0 {
+		return 1
 	}
-	return bb.ratio * bb.invAvg / ia
+	var q uint8
+	for ; forms != 0; forms &= forms - 1 {
+		q = max(q, bb.formMax[bits.TrailingZeros16(forms)])
+	}
+	return min(float32(q)/255, bb.ratio) * bb.scale(ia)
+}
+
+// add accounts for a posting of ratio r at ia in the block.
+func (bb *blockBound) add(p posting, r, ia float32) {
+	bb.ratio, bb.invAvg = max(bb.ratio, r), max(bb.invAvg, ia)
+	bb.forms |= p.forms
+	q := uint8(min(255, math.Ceil(float64(r)*255)))
+	for f := p.forms & (1<<boundForms - 1); f != 0; f &= f - 1 {
+		i := bits.TrailingZeros16(f)
+		bb.formMax[i] = max(bb.formMax[i], q)
+	}
 }
 
 // ratio is a posting's tf/(tf+norm) for a document of length l.
@@ -66,9 +110,9 @@ func (ix *Index) boundsLocked(stem string) {
 	ia := ix.invAvgLocked()
 	bs := make([]blockBound, 0, (len(ps)+blockSize-1)/blockSize)
 	for i := 0; i < len(ps); i += blockSize {
-		bb := blockBound{invAvg: ia}
+		var bb blockBound
 		for _, p := range ps[i:min(i+blockSize, len(ps))] {
-			bb.ratio = max(bb.ratio, ratio(p.tf, ix.lens[p.doc], ia))
+			bb.add(p, ratio(p.tf, ix.lens[p.doc], ia), ia)
 		}
 		bs = append(bs, bb)
 	}
@@ -77,7 +121,7 @@ func (ix *Index) boundsLocked(stem string) {
 
 // appendBoundLocked accounts for the posting just appended to a stem's
 // list, of a document of length l.
-func (ix *Index) appendBoundLocked(stem string, tf uint16, l float32) {
+func (ix *Index) appendBoundLocked(stem string, p posting, l float32) {
 	n := len(ix.postings[stem])
 	switch {
 	case n < blockedMin:
@@ -87,43 +131,13 @@ func (ix *Index) appendBoundLocked(stem string, tf uint16, l float32) {
 		return
 	}
 	ia := ix.invAvgLocked()
-	r := ratio(tf, l, ia)
+	r := ratio(p.tf, l, ia)
 	bs := ix.blocks[stem]
 	if (n-1)%blockSize == 0 {
-		ix.blocks[stem] = append(bs, blockBound{r, ia})
-		return
+		bs = append(bs, blockBound{})
+		ix.blocks[stem] = bs
 	}
 	// A posting's ratio at ia bounds it at any smaller ia times ia/ia_now:
 	// the block's largest ratio, kept with the largest ia, bounds them all.
-	bb := &bs[len(bs)-1]
-	bb.ratio, bb.invAvg = max(bb.ratio, r), max(bb.invAvg, ia)
-}
-
-// topFloor keeps the limit best scores that one term's pass gave, each
-// of a different document: its least is a floor under the limit-th best
-// score of the query so far, which only grows.
-type topFloor struct {
-	h     minHeap
-	limit int
-}
-
-func (f *topFloor) offer(v float32) {
-	switch {
-	case len(f.h) < f.limit:
-		f.h = append(f.h, v)
-		if len(f.h) == f.limit {
-			heap.Init(&f.h)
-		}
-	case v > f.h[0]:
-		f.h[0] = v
-		heap.Fix(&f.h, 0)
-	}
-}
-
-// floor is the least of the limit best, 0 until there are limit.
-func (f *topFloor) floor() float32 {
-	if len(f.h) < f.limit {
-		return 0
-	}
-	return f.h[0]
+	bs[len(bs)-1].add(p, r, ia)
 }

@@ -9,7 +9,6 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"math"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -210,7 +209,7 @@ func (ix *Index) Put(p *model.Paper) {
 	for t, a := range acc {
 		a.doc = doc
 		ix.postings[t] = append(ix.postings[t], a)
-		ix.appendBoundLocked(t, a.tf, length)
+		ix.appendBoundLocked(t, a, length)
 		tf[t] = a.freq()
 	}
 	ix.embedLocked(doc, tf)
@@ -311,17 +310,8 @@ func (ix *Index) lexical(weights map[string]float32, forms map[string][]string, 
 	if ix.live == 0 || limit <= 0 {
 		return nil
 	}
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	sc.reset(len(ix.ids))
 	invAvg := float32(float64(ix.live) / ix.total)
-	type qterm struct {
-		ps    []posting
-		w     float32 // weight·idf·(k1+1)
-		exact uint16  // the bits of the query's own forms of the stem
-		stem  string
-	}
-	var qts []qterm
+	var cs []*cursor
 	for st, weight := range weights {
 		ps := ix.postings[st]
 		df := len(ps)
@@ -335,60 +325,14 @@ func (ix *Index) lexical(weights map[string]float32, forms map[string][]string, 
 		}
 		if df > 0 && weight > 0 {
 			idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))
-			var exact uint16
+			var exact uint16 // the bits of the query's own forms of the stem
 			for _, f := range forms[st] {
 				exact |= ix.exactBit(st, f)
 			}
-			qts = append(qts, qterm{ps, weight * idf * (k1 + 1), exact, st})
+			cs = append(cs, newCursor(ps, ix.blocks[st], weight*idf*(k1+1), exact, invAvg))
 		}
 	}
-	// MaxScore, term at a time: rare terms first; once the terms left could
-	// not lift a document that has no score yet into the top results, they
-	// only add to documents already scored, and only to those that the
-	// terms left could still lift into it: each is looked up in the
-	// term's list (galloping, the lists are in document order) instead of
-	// the list being read whole, which is where a frequent stem's cost
-	// was. The result stays exact.
-	sort.Slice(qts, func(i, j int) bool {
-		if qts[i].w != qts[j].w {
-			return qts[i].w > qts[j].w
-		}
-		return qts[i].stem < qts[j].stem // a map's order must not decide ties
-	})
-	// A term's most: its weight, times the exact-form factor when some
-	// paper has the query's form.
-	most := func(q qterm) float32 {
-		if q.exact != 0 {
-			return q.w * (1 + exactBoost)
-		}
-		return q.w
-	}
-	rest := float32(0)
-	for _, q := range qts {
-		rest += most(q)
-	}
-	all := rest
-	var cands []int32 // the scored documents still in reach, once probing
-	probing := false
-	for i, q := range qts {
-		theta := float32(0)
-		if i > 0 {
-			theta = sc.threshold(limit)
-		}
-		onlyScored := i > 0 && rest < theta
-		if onlyScored && !probing && len(sc.touched) < len(q.ps)/probeShare {
-			cands, probing = sc.candidates(rest, theta), true
-		}
-		rest -= most(q)
-		if probing {
-			if cands = ix.probe(sc, q.ps, q.w, q.exact, invAvg, sc.prune(cands, rest+most(q), theta)); len(cands) == 0 {
-				break
-			}
-			continue
-		}
-		ix.scan(sc, scanTerm{q.ps, ix.blocks[q.stem], q.w, q.exact, all - most(q), rest}, invAvg, limit, theta, onlyScored)
-	}
-	return sc.top(limit, ix.ids)
+	return ix.rank(cs, limit, invAvg)
 }
 
 // stopWords are dropped from documents and queries.
@@ -412,94 +356,4 @@ func Tokens(s string) []string {
 		}
 	}
 	return out
-}
-
-// probeShare: the candidates are looked up one by one in a term's list
-// when they are fewer than its length over probeShare; more, and reading
-// the list whole costs less than the sort and the searches.
-const probeShare = 8
-
-// probe adds one term's BM25 part to each candidate document that holds
-// it. The candidates and the postings are both in document order, so one
-// pass gallops through the list: about c·log(n/c) steps for c candidates
-// in a list of n, against n for reading it whole.
-func (ix *Index) probe(sc *scratch, ps []posting, w float32, exactForms uint16, invAvg float32, cands []int32) []int32 {
-	exact := w * (1 + exactBoost)
-	lo := 0
-	for _, d := range cands {
-		// Gallop: double the step until past d, then binary search.
-		step, hi := 1, lo
-		for hi < len(ps) && ps[hi].doc < d {
-			lo = hi + 1
-			hi += step
-			step *= 2
-		}
-		hi = min(hi, len(ps))
-		lo += sort.Search(hi-lo, func(i int) bool { return ps[lo+i].doc >= d })
-		if lo == len(ps) {
-			break
-		}
-		if p := ps[lo]; p.doc == d {
-			sc.add(d, ix.part(p, w, exact, exactForms, invAvg))
-		}
-	}
-	return cands
-}
-
-// scan adds one term's BM25 part to the documents in its list. With
-// block bounds (a long list) each block is weighed against the floor of
-// the limit best scores so far (it starts from the scores before this
-// term and rises with the documents the term scores):
-//   - when even its most plus the most of every other term (others) stays
-//     under it, no document of the block can reach the results, and one
-//     left with part of its score stays under them: the block is skipped;
-//   - when its most plus the terms still to come (after) does, a document
-//     without a score cannot reach them: only scored documents are added
-//     to, as MaxScore does for a whole list (onlyScored).
-func (ix *Index) scan(sc *scratch, t scanTerm, invAvg float32, limit int, start float32, onlyScored bool) {
-	exact := t.w * (1 + exactBoost)
-	var floor topFloor
-	if t.bounds != nil {
-		floor.limit = limit
-	}
-	for i := 0; i < len(t.ps); i += blockSize {
-		scoredOnly := onlyScored
-		if t.bounds != nil {
-			most, least := exact*t.bounds[i/blockSize].upper(invAvg), max(start, floor.floor())
-			if most+t.others < least {
-				continue
-			}
-			scoredOnly = scoredOnly || most+t.after < least
-		}
-		for _, p := range t.ps[i:min(i+blockSize, len(t.ps))] {
-			if (ix.deadPost > 0 && ix.dead[p.doc]) || (scoredOnly && sc.acc[p.doc] == 0) {
-				continue
-			}
-			sc.add(p.doc, ix.part(p, t.w, exact, t.exactForms, invAvg))
-			if t.bounds != nil {
-				floor.offer(sc.acc[p.doc])
-			}
-		}
-	}
-}
-
-// scanTerm is one query term as scan reads it.
-type scanTerm struct {
-	ps         []posting
-	bounds     []blockBound // nil for a short list
-	w          float32      // weight·idf·(k1+1)
-	exactForms uint16       // the bits of the query's own forms
-	others     float32      // the most every other term of the query can add
-	after      float32      // the most the terms still to come can add
-}
-
-// part is a posting's BM25 part: w·tf/(tf+norm), with the exact weight
-// when the paper has one of the query's own forms of the stem.
-func (ix *Index) part(p posting, w, exact float32, exactForms uint16, invAvg float32) float32 {
-	tf := p.freq()
-	norm := k1 * (1 - b + b*ix.lens[p.doc]*invAvg)
-	if p.forms&exactForms != 0 {
-		w = exact
-	}
-	return w * tf / (tf + norm)
 }

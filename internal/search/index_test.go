@@ -217,20 +217,39 @@ func TestUnchangedPutIsFreeAndDeadDocsCompact(t *testing.T) {
 	}
 }
 
-// TestPruningKeepsExactTopK compares the pruned search with exhaustive
-// scoring on a random corpus with frequent and rare words.
-// TestPruningKeepsExactTopK compares the pruned top 10 (MaxScore, the
-// candidates' probes, block-max skipping) with an exhaustive ranking, on
-// a corpus where the frequent words' lists are long enough to carry block
-// bounds, with replaced papers whose old postings are dead, and again
-// after a snapshot round trip and a compaction.
+// TestPruningKeepsExactTopK compares the pruned top 10 (MaxScore over
+// windows, the non-essential terms' probes, block-max skipping, blocks
+// bounded without the exact-form factor) with an exhaustive ranking, on a
+// corpus where the frequent words' lists are long enough to carry block
+// bounds and each word comes in forms of one stem, some rare, with
+// replaced papers whose old postings are dead, and again after a snapshot
+// round trip and a compaction.
 func TestPruningKeepsExactTopK(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	words := make([]string, 300)
-	for i := range words {
-		words[i] = fmt.Sprintf("w%d", i)
+	suffixes := []string{"", "s", "ing", "ed"}
+	var words []string // stems whose four forms all stem to them
+	for i := 0; len(words) < 300; i++ {
+		w := fmt.Sprintf("%c%c%cet", 'b'+i%19, "aeiou"[i/19%5], 'b'+i/95%19)
+		same := true
+		for _, s := range suffixes {
+			same = same && Stem(w+s) == Stem(w)
+		}
+		if same {
+			words = append(words, w)
+		}
 	}
-	zipf := func() string { return words[min(len(words)-1, int(rng.ExpFloat64()*20))] }
+	form := func(w string) string { // the plain form mostly; "ed" in one use of fifty
+		switch r := rng.IntN(50); {
+		case r == 0:
+			return w + "ed"
+		case r < 4:
+			return w + "ing"
+		case r < 15:
+			return w + "s"
+		}
+		return w
+	}
+	zipf := func() string { return form(words[min(len(words)-1, int(rng.ExpFloat64()*20))]) }
 	doc := func(d int) *model.Paper {
 		var abs []string
 		for j := 0; j < 20+rng.IntN(60); j++ {
@@ -254,10 +273,13 @@ func TestPruningKeepsExactTopK(t *testing.T) {
 		for qn := 0; qn < 300; qn++ {
 			q := zipf()
 			for range rng.IntN(3) {
-				q += " " + []string{zipf(), words[rng.IntN(len(words))]}[rng.IntN(2)]
+				q += " " + []string{zipf(), form(words[rng.IntN(len(words))])}[rng.IntN(2)]
 			}
 			got := ix.Lexical(q, 10)
+			split := parallelMin
+			parallelMin = 1 << 62        // the reference in one piece
 			all := ix.Lexical(q, 100000) // deep enough that nothing is pruned
+			parallelMin = split
 			if len(got) != min(10, len(all)) {
 				t.Fatalf("%s: query %q: %d results, want %d", what, q, len(got), min(10, len(all)))
 			}
@@ -269,6 +291,10 @@ func TestPruningKeepsExactTopK(t *testing.T) {
 		}
 	}
 	check(ix, "built")
+	defer func(v int) { parallelMin = v }(parallelMin)
+	parallelMin = 0 // every query ranked in two halves at once
+	check(ix, "built, in halves")
+	parallelMin = 1 << 62
 	path := filepath.Join(t.TempDir(), "search.idx")
 	if err := ix.Save(path); err != nil {
 		t.Fatal(err)
@@ -282,6 +308,8 @@ func TestPruningKeepsExactTopK(t *testing.T) {
 	loaded.compactLocked()
 	loaded.mu.Unlock()
 	check(loaded, "compacted")
+	parallelMin = 0
+	check(loaded, "compacted, in halves")
 }
 
 // TestDegenerateCorpusStaysLexical trains on papers that share every word:
