@@ -95,6 +95,18 @@ func (c *cursor) blockMost(k int, ia float32) float64 {
 	return float64(m) * boundSlack
 }
 
+// blockStop is where the run of postings from i that the window reads
+// ends: the end of i's block, or of the window; skip, when no document of
+// the block can reach theta even with the most the other terms add
+// (others), so that the run is passed unread.
+func (c *cursor) blockStop(i int, others, theta float64, ia float32) (stop int, skip bool) {
+	if c.bounds == nil {
+		return c.end, false
+	}
+	k := i / blockSize
+	return min((k+1)*blockSize, c.end), c.blockMost(k, ia)+others < theta
+}
+
 // windowMost is the most the term adds to a document in [lo, hi), the
 // cursor being at the first posting ≥ lo.
 func (c *cursor) windowMost(hi int32, ia float32) float64 {
@@ -161,23 +173,35 @@ func (ix *Index) window(ws *windowScratch, cs []*cursor, lo, hi int32, ia float3
 	}
 	if len(ess) == 1 { // the common case: each posting is a candidate as it is read
 		c := ess[0]
-		for i := c.i; i < c.end; i++ {
-			if p := c.ps[i]; ix.deadPost == 0 || !ix.dead[p.doc] {
-				theta = ix.candidate(float64(ix.part(p, c.w, c.exact, c.exactForms, ia)), p.doc, nonEss, weak, theta, ia, top)
+		for i := c.i; i < c.end; {
+			stop, skip := c.blockStop(i, weak, theta, ia)
+			for ; i < stop && !skip; i++ {
+				p := c.ps[i]
+				s := float64(ix.part(p, c.w, c.exact, c.exactForms, ia))
+				if s+weak < theta || (ix.deadPost > 0 && ix.dead[p.doc]) {
+					continue
+				}
+				theta = ix.candidate(s, p.doc, nonEss, weak, theta, ia, top)
 			}
+			i = stop
 		}
 		c.i = c.end
 		return
 	}
 	for _, c := range ess {
-		for i := c.i; i < c.end; i++ {
-			p := c.ps[i]
-			if ix.deadPost > 0 && ix.dead[p.doc] {
-				continue
+		others := total - c.wmost
+		for i := c.i; i < c.end; {
+			stop, skip := c.blockStop(i, others, theta, ia)
+			for ; i < stop && !skip; i++ {
+				p := c.ps[i]
+				if ix.deadPost > 0 && ix.dead[p.doc] {
+					continue
+				}
+				off := p.doc - lo
+				ws.acc[off] += float64(ix.part(p, c.w, c.exact, c.exactForms, ia))
+				ws.seen[off>>6] |= 1 << (off & 63)
 			}
-			off := p.doc - lo
-			ws.acc[off] += float64(ix.part(p, c.w, c.exact, c.exactForms, ia))
-			ws.seen[off>>6] |= 1 << (off & 63)
+			i = stop
 		}
 		c.i = c.end
 	}
