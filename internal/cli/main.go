@@ -60,8 +60,8 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.Background())
 	m.stop = stop
 	m.bg.Go(func() { // from the start: building a large index passes the threshold
-		gctarget.Watch(bg, time.Second, func(live uint64) {
-			m.Log.Info("large heap: garbage collection target lowered", slog.Int("percent", gctarget.Percent), slog.Uint64("live_bytes", live))
+		gctarget.Watch(bg, time.Second, func(live uint64, l gctarget.Level) {
+			m.Log.Info("large heap: garbage collection target lowered", slog.Int("percent", l.Percent), slog.Uint64("live_bytes", live))
 		})
 	})
 	db, err := openStore(ctx, m.Config, m.Log)

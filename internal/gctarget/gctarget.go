@@ -11,46 +11,72 @@ import (
 	"time"
 )
 
-// LargeHeap is the live heap above which the collector's target is lowered.
-const LargeHeap = 1 << 30
+// Level is a collector target for a live heap past a size.
+type Level struct {
+	Heap    uint64 // the live heap past which it holds
+	Percent int    // the garbage allowed before a collection, in percent of the live heap
+}
 
-// Percent is the lowered target: garbage may grow to a quarter of the live
-// heap before a collection, against Go's default of all of it.
-const Percent = 25
-
-// Lower sets the collector's target to Percent once the live heap passes
-// LargeHeap, unless the operator set GOGC or GOMEMLIMIT; it returns the
-// live heap and whether it lowered the target. At that size the heap is
+// Levels are the targets, smallest heap first. Past 1 GiB the heap is
 // mostly the search index, which lives as long as the process: letting
-// garbage grow to the size of the index again would double the memory of a
-// large instance for nothing (training's temporary matrices above all).
-// Requests make little garbage, so the collections stay rare.
-func Lower() (live uint64, lowered bool) {
+// garbage grow to the size of the index again (Go's default, 100 %) would
+// double the memory of a large instance for nothing, training's temporary
+// matrices above all. Past 4 GiB (all of arXiv, its vectors and graph) a
+// quarter is still more than a gigabyte of garbage, and the index's
+// postings and vectors hold no pointers, so a collection costs little:
+// a tenth. Requests make little garbage, so the collections stay rare.
+var Levels = []Level{{1 << 30, 25}, {4 << 30, 10}}
+
+// Lower sets the collector's target to that of the highest level the live
+// heap has passed, unless the operator set GOGC or GOMEMLIMIT; it returns
+// the live heap and the level's index (-1 when none was set).
+func Lower() (live uint64, level int) {
+	live, level = reached()
+	if level >= 0 {
+		debug.SetGCPercent(Levels[level].Percent)
+	}
+	return live, level
+}
+
+// reached is the live heap and the highest level it has passed (-1 for
+// none, or when the operator chose the collector's settings).
+func reached() (live uint64, level int) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return 0, false
+		return 0, -1
 	}
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() <= LargeHeap {
-		return 0, false
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0, -1
 	}
-	debug.SetGCPercent(Percent)
-	return s[0].Value.Uint64(), true
+	live, level = s[0].Value.Uint64(), -1
+	for i, l := range Levels {
+		if live > l.Heap {
+			level = i
+		}
+	}
+	return live, level
 }
 
-// Watch calls Lower every period until it lowers the target (then onLower,
-// if not nil, with the live heap) or ctx is done: the heap passes
-// LargeHeap while the index is built, which can take minutes, and the
-// policy should hold from then on.
-func Watch(ctx context.Context, period time.Duration, onLower func(live uint64)) {
+// Watch checks the live heap every period until the last level is set or
+// ctx is done, and sets each higher level it passes (then calls onLower,
+// if not nil): the heap passes the levels while the index is built and
+// trained, which can take minutes, and the policy should hold from then
+// on. A target is never raised again: the index only grows, and a heap
+// that shrank keeps its pages anyway.
+func Watch(ctx context.Context, period time.Duration, onLower func(live uint64, l Level)) {
 	t := time.NewTicker(period)
 	defer t.Stop()
-	for {
-		if live, ok := Lower(); ok {
+	for set := -1; ; {
+		if live, level := reached(); level > set {
+			set = level
+			debug.SetGCPercent(Levels[level].Percent)
 			if onLower != nil {
-				onLower(live)
+				onLower(live, Levels[level])
 			}
-			return
+			if level == len(Levels)-1 {
+				return
+			}
 		}
 		select {
 		case <-ctx.Done():

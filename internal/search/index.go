@@ -64,6 +64,7 @@ type Index struct {
 	dead     []bool                  // doc number → replaced or removed
 	hashes   []uint64                // doc number → hash of its text, to skip unchanged re-puts
 	deadPost int                     // postings of dead docs, for compaction
+	liveDF   liveDF                  // live document frequencies while deadPost > 0 (livedf.go)
 	postings map[string][]posting    // stem → documents
 	blocks   map[string][]blockBound // stem → block-max bounds of a long list (blocks.go)
 	forms    map[string][]string     // stem → its surface forms with a bit (stem.go)
@@ -210,6 +211,7 @@ func (ix *Index) Put(p *model.Paper) {
 		a.doc = doc
 		ix.postings[t] = append(ix.postings[t], a)
 		ix.appendBoundLocked(t, a, length)
+		ix.liveDF.added(t)
 		tf[t] = a.freq()
 	}
 	ix.embedLocked(doc, tf)
@@ -224,6 +226,7 @@ func (ix *Index) removeLocked(doc int32) {
 	ix.live--
 	delete(ix.docOf, ix.ids[doc])
 	ix.deadPost++ // counted per document; compaction recounts exactly
+	ix.liveDF.forget()
 	if ix.deadPost*4 > ix.live+1 {
 		ix.compactLocked()
 	}
@@ -316,12 +319,15 @@ func (ix *Index) lexical(weights map[string]float32, forms map[string][]string, 
 		ps := ix.postings[st]
 		df := len(ps)
 		if ix.deadPost > 0 { // some postings belong to replaced documents
-			df = 0
-			for _, p := range ps {
-				if !ix.dead[p.doc] {
-					df++
+			df = ix.liveDF.get(st, func() int {
+				n := 0
+				for _, p := range ps {
+					if !ix.dead[p.doc] {
+						n++
+					}
 				}
-			}
+				return n
+			})
 		}
 		if df > 0 && weight > 0 {
 			idf := float32(math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5)))

@@ -312,6 +312,52 @@ func TestPruningKeepsExactTopK(t *testing.T) {
 	check(loaded, "compacted, in halves")
 }
 
+// TestReplacedPapersScoreAsFresh checks the document frequencies while
+// replaced papers leave dead postings (remembered between queries, see
+// livedf.go): an index where papers were replaced, then new ones added,
+// scores every query as an index built from the live papers alone.
+func TestReplacedPapersScoreAsFresh(t *testing.T) {
+	texts := map[string]string{}
+	ix := New(nil)
+	put := func(id, text string) {
+		texts[id] = text
+		ix.Put(paper(id, "", text))
+	}
+	for i := range 200 {
+		put(fmt.Sprintf("p%03d", i), fmt.Sprintf("quantum lattice %s gauge", strings.Repeat("spin ", i%5)))
+	}
+	queries := []string{"quantum spin", "lattice gauge spin", "spin"}
+	compare := func(what string) {
+		t.Helper()
+		fresh := New(nil)
+		for id, text := range texts {
+			fresh.Put(paper(id, "", text))
+		}
+		for _, q := range queries {
+			got, want := ix.Lexical(q, 20), fresh.Lexical(q, 20)
+			if len(got) != len(want) {
+				t.Fatalf("%s: %q: %d hits, fresh %d", what, q, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || math.Abs(got[i].Score-want[i].Score) > 1e-9 {
+					t.Fatalf("%s: %q rank %d: %+v, fresh index %+v", what, q, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	for i := range 20 { // replaced: spin leaves these papers
+		put(fmt.Sprintf("p%03d", i*7), "quantum lattice gauge theory")
+	}
+	compare("replaced")
+	compare("replaced, asked again")
+	for i := range 10 { // new papers with spin, after the counts were remembered
+		put(fmt.Sprintf("n%03d", i), "spin glass")
+	}
+	compare("new papers added")
+	put("p003", "a spin chain")
+	compare("one more replaced")
+}
+
 // TestDegenerateCorpusStaysLexical trains on papers that share every word:
 // there is nothing to learn, and search goes on lexically, with no panic.
 func TestDegenerateCorpusStaysLexical(t *testing.T) {

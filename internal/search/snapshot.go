@@ -179,6 +179,7 @@ func (ix *Index) read(r io.Reader, size int64) error {
 	ix.cursor, ix.feed, ix.feedChecked = fresh.cursor, fresh.feed, false
 	ix.ids, ix.docOf, ix.lens, ix.dead, ix.hashes = fresh.ids, fresh.docOf, fresh.lens, fresh.dead, fresh.hashes
 	ix.postings, ix.forms, ix.total, ix.live, ix.deadPost = fresh.postings, fresh.forms, fresh.total, fresh.live, fresh.deadPost
+	ix.liveDF.forget()
 	ix.blocks = fresh.blocks
 	ix.sem, ix.vix, ix.trainedOn = fresh.sem, fresh.vix, fresh.trainedOn
 	ix.savedWrites.Store(ix.writes.Load())
