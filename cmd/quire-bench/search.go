@@ -43,6 +43,7 @@ func runSearchBench(args []string) error {
 	engines := fs.String("engines", "quire,fts5,bleve,semantic", "engines to run (semantic: quire's semantic and hybrid search)")
 	efs := fs.String("ef", "0", "semantic: candidates kept in the graph walk, comma-separated (0: the default)")
 	asJSON := fs.Bool("json", false, "one JSON object per engine")
+	repeat := fs.Int("repeat", 1, "lexical engines: time each query this many times and take its median (the machine's noise out of the tail)")
 	textbook := fs.Bool("textbook", true, "compare the lexical engines' top 10 with textbook BM25 (exhaustive; at 2.7 M it takes 10 minutes and 10 GB)")
 	_ = fs.Parse(args)
 	root, _ := os.Getwd()
@@ -68,13 +69,13 @@ func runSearchBench(args []string) error {
 	fmt.Fprintf(os.Stderr, "corpus: %d documents generated in %s from %d real abstracts\n", *n, time.Since(start).Round(time.Millisecond), len(real))
 	var ref []*engineResult
 	if *textbook {
-		if ref, err = child("textbook", corpus, qfile, dir, ""); err != nil {
+		if ref, err = child("textbook", corpus, qfile, dir, "", 1); err != nil {
 			return err
 		}
 	}
 	var results []*engineResult
 	for _, name := range strings.Split(*engines, ",") {
-		rs, err := child(name, corpus, qfile, dir, *efs)
+		rs, err := child(name, corpus, qfile, dir, *efs, *repeat)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -125,12 +126,12 @@ func printTables(n, nq int, results []*engineResult) {
 	}
 }
 
-func child(engine, corpus, qfile, dir, efs string) ([]*engineResult, error) {
+func child(engine, corpus, qfile, dir, efs string, repeat int) ([]*engineResult, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "search-engine", engine, corpus, qfile, dir, efs)
+	cmd := exec.Command(self, "search-engine", engine, corpus, qfile, dir, efs, strconv.Itoa(repeat))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -217,14 +218,24 @@ func runSearchEngine(args []string) error {
 		pprof.StopCPUProfile()
 		pf.Close()
 	}
+	repeat := 1
+	if len(args) > 5 {
+		repeat, _ = strconv.Atoi(args[5])
+	}
 	lat := make([]float64, len(qs))
 	for i, q := range qs {
-		t := time.Now()
-		top, err := e.query(q, 10)
-		lat[i] = float64(time.Since(t).Microseconds()) / 1000
-		if err != nil {
-			return err
+		var top []string
+		runs := make([]float64, max(1, repeat))
+		for r := range runs {
+			t := time.Now()
+			top, err = e.query(q, 10)
+			runs[r] = float64(time.Since(t).Microseconds()) / 1000
+			if err != nil {
+				return err
+			}
 		}
+		sort.Float64s(runs)
+		lat[i] = runs[len(runs)/2]
 		res.Top = append(res.Top, top)
 	}
 	if n, _ := strconv.Atoi(os.Getenv("QUIRE_BENCH_SLOWEST")); n > 0 { // which queries make the tail

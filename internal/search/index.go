@@ -287,9 +287,9 @@ func (ix *Index) Hybrid(q string, limit, ef int) []Hit {
 	return out[:min(limit, len(out))]
 }
 
-// Lexical returns the best limit documents for q by BM25 (OR semantics):
-// term-at-a-time accumulation into a dense score array, then a bounded
-// heap for the top results.
+// Lexical returns the best limit documents for q by BM25 (OR semantics),
+// ranked by block-max MaxScore (maxscore.go): exact, without reading what
+// cannot reach the top.
 func (ix *Index) Lexical(q string, limit int) []Hit {
 	terms := Tokens(q)
 	if len(terms) == 0 || limit <= 0 {
