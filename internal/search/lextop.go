@@ -68,7 +68,7 @@ func (t *lexTop) hits() []Hit {
 	return out
 }
 
-// docHeap is a min-heap of docScore documents, the worst at the root.
+// docHeap is a min-heap of scored documents, the worst at the root.
 type docHeap struct {
 	s   []docScore
 	ids []string
