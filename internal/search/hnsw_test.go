@@ -118,3 +118,44 @@ func TestHalfVectors(t *testing.T) {
 		t.Error("a document without a vector has one")
 	}
 }
+
+// TestNearSeeds checks that each word's nearest papers, where the walks of
+// queries with that word start, are its exact nearest (a paper counts when
+// its cosine ties the exact termSeedCount-th), and that they are not the
+// word's BM25 seeds under another name: those repeat the word, and are
+// fewer of its nearest.
+func TestNearSeeds(t *testing.T) {
+	ix := trainedIndex(t, 3000, 100, 7)
+	l, vi := ix.sem, ix.vix
+	if vi.g == nil || len(vi.near) != len(l.words) {
+		t.Fatalf("graph %v, nearest papers for %d of %d words", vi.g != nil, len(vi.near), len(l.words))
+	}
+	all := func(int32) bool { return true }
+	var near, bm25, want int
+	for id := range l.words {
+		q := append([]float32(nil), l.termVec(int32(id))...)
+		if !normalize(q) {
+			continue
+		}
+		exact := vi.store.scan(q, termSeedCount, all)
+		floor := exact[len(exact)-1].score - 1e-6
+		count := func(docs []int32) (n int) {
+			for _, d := range docs {
+				if vi.store.dot(q, d) >= floor {
+					n++
+				}
+			}
+			return n
+		}
+		want += len(exact)
+		near += count(vi.near[id])
+		bm25 += count(vi.seeds[id])
+	}
+	t.Logf("near %d, bm25 %d, of %d", near, bm25, want)
+	if r := float64(near) / float64(want); r < 0.95 {
+		t.Errorf("the words' nearest papers hold %.3f of their exact nearest", r)
+	}
+	if near <= bm25 {
+		t.Errorf("the nearest papers find %d of the exact nearest, the BM25 seeds %d", near, bm25)
+	}
+}

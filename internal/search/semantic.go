@@ -83,6 +83,7 @@ func (ix *Index) train(live int) {
 	vi.link(0, len(snap.dead))
 	if vi.g != nil {
 		vi.seeds = termSeeds(snap, model, lens, avg)
+		vi.near = nearSeeds(model, vi.g, vi.seeds)
 	}
 	ix.mu.Lock()
 	embedRange(corpusView{ix.postings, ix.dead}, model, &vi.store, len(snap.dead), len(ix.ids))
@@ -124,7 +125,7 @@ func (ix *Index) semantic(q string, limit, ef int, lex []Hit) []Hit {
 	rv := ix.remoteQuery(q)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	seeds := make([]int32, 0, seedCount+len(terms)*termSeedCount)
+	seeds := make([]int32, 0, seedCount+2*len(terms)*termSeedCount)
 	for _, h := range lex[:min(len(lex), seedCount)] {
 		if d, ok := ix.docOf[h.ID]; ok {
 			seeds = append(seeds, d)
@@ -134,6 +135,9 @@ func (ix *Index) semantic(q string, limit, ef int, lex []Hit) []Hit {
 		for _, t := range terms {
 			if id, ok := ix.sem.vocab[t]; ok {
 				seeds = append(seeds, ix.vix.seeds[id]...)
+				if int(id) < len(ix.vix.near) {
+					seeds = append(seeds, ix.vix.near[id]...)
+				}
 			}
 		}
 	}

@@ -12,15 +12,19 @@ import (
 )
 
 // snapshotMagic starts a snapshot file; the number is the format version.
-// v5 marks the semantic model's weighting (log-entropy, or the TF-IDF of a
+// v6 adds each word's nearest papers (nearSeeds: a wide walk per word,
+// minutes at 2.7 M papers, so stored rather than recomputed); a v5 or
+// older snapshot is read without them, and its queries walk as they did
+// until the next training. v5 marks the semantic model's weighting (log-entropy, or the TF-IDF of a
 // model trained before); v4 holds the vectors in half precision, v3 in
 // float32; both are still read, their models as TF-IDF ones, so an upgrade
 // does not retrain (the next training, when the corpus has doubled, moves
 // to log-entropy). v3 indexes stems with their surface forms; an older
 // file is refused and the index rebuilt from the store (its postings are
-// of unstemmed words). An older binary refuses v5 and rebuilds.
+// of unstemmed words). An older binary refuses v6 and rebuilds.
 const (
-	snapshotMagic   = "quire search index v5\n"
+	snapshotMagic   = "quire search index v6\n"
+	snapshotMagicV5 = "quire search index v5\n"
 	snapshotMagicV4 = "quire search index v4\n"
 	snapshotMagicV3 = "quire search index v3\n"
 )
@@ -114,6 +118,7 @@ func (ix *Index) encode(e *enc) error {
 	e.f32s(ix.sem.global)
 	e.f32s(ix.sem.terms)
 	ix.vix.encode(e)
+	ix.vix.encodeNear(e)
 	return e.finish()
 }
 
@@ -196,7 +201,7 @@ func (ix *Index) decode(d *dec) {
 	switch {
 	case d.err != nil:
 		return
-	case string(magic) == snapshotMagic || string(magic) == snapshotMagicV4 || string(magic) == snapshotMagicV3:
+	case string(magic) == snapshotMagic || string(magic) == snapshotMagicV5 || string(magic) == snapshotMagicV4 || string(magic) == snapshotMagicV3:
 		ix.feed = d.str()
 		ix.cursor = store.ChangeCursor{Seq: int64(d.u64())}
 		ix.cursor.ID = d.str()
@@ -253,7 +258,7 @@ func (ix *Index) decode(d *dec) {
 	if kind == noModel || d.err != nil {
 		return
 	}
-	if kind != tfidfModel && (kind != logEntModel || string(magic) != snapshotMagic) {
+	if kind != tfidfModel && (kind != logEntModel || (string(magic) != snapshotMagic && string(magic) != snapshotMagicV5)) {
 		d.fail(fmt.Sprintf("unknown semantic model kind %d", kind))
 		return
 	}
@@ -273,5 +278,8 @@ func (ix *Index) decode(d *dec) {
 	ix.sem = l
 	if ix.vix = decodeVectors(d, l.Dim, n, width); ix.vix != nil && ix.vix.g != nil { // cheaper to recompute than to store
 		ix.vix.seeds = termSeeds(corpusView{ix.postings, ix.dead}, l, ix.lens, float32(ix.total/float64(max(1, ix.live))))
+	}
+	if ix.vix != nil && string(magic) == snapshotMagic {
+		ix.vix.decodeNear(d, len(l.words))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -110,6 +111,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if back.Len() != 620 {
 		t.Errorf("after sync: %d papers, want 620", back.Len())
 	}
+	if len(ix.vix.near) == 0 || !reflect.DeepEqual(ix.vix.near, back.vix.near) {
+		t.Errorf("the words' nearest papers: %d saved, %d loaded, or they differ", len(ix.vix.near), len(back.vix.near))
+	}
 	if hits := back.Similar("b00003", 3); len(hits) != 3 {
 		t.Errorf("a paper added after the load has no neighbours: %v", hits)
 	}
@@ -174,18 +178,15 @@ func FuzzSnapshot(f *testing.F) {
 	})
 }
 
-// TestOldSnapshotsStillLoad reads snapshots written before log-entropy
-// weighting: testdata/snapshot-v3.idx (float32 vectors, commit 72f33ea)
-// and snapshot-v4.idx (half-precision vectors, commit 8528663), both
-// trainedIndex(120, 50, 3). An upgrade must not retrain: each answers as
-// the code that wrote it did (testdata/snapshot-tfidf.golden, its answers
-// for the same papers), its TF-IDF model embedding queries as it did, and
-// keeps doing so after a save in the current format and a reload.
+// TestOldSnapshotsStillLoad reads snapshots of earlier formats, all
+// trainedIndex(120, 50, 3): testdata/snapshot-v3.idx (float32 vectors,
+// commit 72f33ea) and snapshot-v4.idx (half-precision vectors, commit
+// 8528663), both TF-IDF models; snapshot-v5.idx (log-entropy, no words'
+// nearest papers, commit 463e436). An upgrade must not retrain: each
+// answers as the code that wrote it did (the .golden files, its answers
+// for the same papers), embedding and walking as it did, and keeps doing
+// so after a save in the current format and a reload.
 func TestOldSnapshotsStillLoad(t *testing.T) {
-	golden, err := os.ReadFile(filepath.Join("testdata", "snapshot-tfidf.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	answers := func(ix *Index) string {
 		var out string
 		for _, q := range []string{"optimal transport", "protein docking", "qubit", "attention prompt molecule"} {
@@ -193,13 +194,25 @@ func TestOldSnapshotsStillLoad(t *testing.T) {
 		}
 		return out + fmt.Sprintf("similar p00007\t%v\n", ix.Similar("p00007", 5))
 	}
-	for _, name := range []string{"snapshot-v3.idx", "snapshot-v4.idx"} {
+	for _, c := range []struct {
+		name, golden string
+		tfidf        bool
+	}{
+		{"snapshot-v3.idx", "snapshot-tfidf.golden", true},
+		{"snapshot-v4.idx", "snapshot-tfidf.golden", true},
+		{"snapshot-v5.idx", "snapshot-v5.golden", false},
+	} {
+		golden, err := os.ReadFile(filepath.Join("testdata", c.golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := c.name
 		back := New(nil)
 		if ok, err := back.Load(filepath.Join("testdata", name)); !ok || err != nil {
 			t.Fatalf("%s: Load = %v, %v", name, ok, err)
 		}
-		if back.vix == nil || back.vix.g == nil || !back.sem.tfidf {
-			t.Fatalf("%s: the graph or the TF-IDF model was not loaded", name)
+		if back.vix == nil || back.vix.g == nil || back.sem.tfidf != c.tfidf || back.vix.near != nil {
+			t.Fatalf("%s: the graph or the model was not loaded as written", name)
 		}
 		if got := answers(back); got != string(golden) {
 			t.Errorf("%s answers\n%s\nwant\n%s", name, got, golden)
@@ -213,7 +226,8 @@ func TestOldSnapshotsStillLoad(t *testing.T) {
 			t.Errorf("%s saved again and reloaded: %v, %v, answers\n%s", name, ok, err, answers(again))
 		}
 	}
-	if fresh := trainedIndex(t, 120, 50, 3); fresh.sem.tfidf || answers(fresh) == string(golden) {
+	tfidf, _ := os.ReadFile(filepath.Join("testdata", "snapshot-tfidf.golden"))
+	if fresh := trainedIndex(t, 120, 50, 3); fresh.sem.tfidf || answers(fresh) == string(tfidf) {
 		t.Error("a model trained now should be log-entropy, and answer differently")
 	}
 }

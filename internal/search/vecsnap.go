@@ -131,3 +131,42 @@ func decodeVectors(d *dec, dim, n, width int) *vectorIndex {
 	vi.g = g
 	return vi
 }
+
+// encodeNear writes the words' nearest papers (nearSeeds), after the graph.
+func (vi *vectorIndex) encodeNear(e *enc) {
+	e.u32(uint32(len(vi.near)))
+	for _, ns := range vi.near {
+		e.i32s(ns)
+	}
+}
+
+// decodeNear reads what encodeNear wrote for a model of words terms; each
+// paper must have a vector in the graph, since walks start there.
+func (vi *vectorIndex) decodeNear(d *dec, words int) {
+	count := d.count(4)
+	if d.err == nil && count != 0 && (count != words || vi.g == nil) {
+		d.fail("the words' nearest papers do not match the model")
+		return
+	}
+	near := make([][]int32, count)
+	for i := range near {
+		if d.err != nil {
+			return
+		}
+		ns := d.i32s()
+		if len(ns) > termSeedCount {
+			d.fail("a word has too many nearest papers")
+			return
+		}
+		for _, x := range ns {
+			if x < 0 || int(x) >= len(vi.g.levels) || vi.g.levels[x] < 0 {
+				d.fail("a word's nearest paper is not in the graph")
+				return
+			}
+		}
+		near[i] = ns
+	}
+	if d.err == nil && count > 0 {
+		vi.near = near
+	}
+}

@@ -198,6 +198,7 @@ type vectorIndex struct {
 	store vecStore
 	g     *graph    // nil: every search scans all vectors
 	seeds [][]int32 // vocabulary id → where walks for that word start (see termSeeds)
+	near  [][]int32 // vocabulary id → the papers nearest the word's vector, where walks start too (see nearSeeds)
 }
 
 func newVectorIndex(dim, n int) *vectorIndex {
