@@ -269,10 +269,10 @@ func (g *graph) searchLayer(q []float32, entries []scored, ef, l int, s *searche
 
 // search returns the k nodes nearest to q for which keep is true. The
 // bottom-layer walk starts from where the upper layers lead and from seeds,
-// nodes likely near q (for a query: the papers BM25 ranks first). Seeds
-// matter for short queries: their vectors lie far from every paper and
-// between topics, and a walk from one entry finds the nearest papers of one
-// topic but misses the others'.
+// nodes likely near q (for a query: the papers BM25 ranks first, and each
+// word's nearest papers). Seeds matter for short queries: their vectors lie
+// far from every paper and between topics, and a walk from one entry finds
+// the nearest papers of one topic but misses the others'.
 func (g *graph) search(q []float32, k, ef int, keep func(int32) bool, seeds []int32) []scored {
 	g.entryMu.Lock()
 	ep, top := g.entry, g.maxLevel

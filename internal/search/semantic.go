@@ -113,8 +113,8 @@ func (ix *Index) Semantic(q string, limit, ef int) []Hit {
 	return ix.semantic(q, limit, ef, ix.Lexical(q, seedCount))
 }
 
-// seedCount is how many BM25 results seed the graph walk (with the
-// papers of each query word, see termSeeds).
+// seedCount is how many BM25 results seed the graph walk (with each query
+// word's BM25 best and nearest papers, see termSeeds and nearSeeds).
 const seedCount = 40
 
 func (ix *Index) semantic(q string, limit, ef int, lex []Hit) []Hit {
