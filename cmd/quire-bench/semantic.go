@@ -81,36 +81,7 @@ func semanticRuns(ix *search.Index, qs []string, dir, efs string, train float64)
 	fmt.Fprintf(os.Stderr, "exact semantic: mean cosine of the 1st, 10th and 100th result %.4f, %.4f, %.4f\n", s1/m, s10/m, s100/m)
 	exactSem.cut(10)
 	if os.Getenv("QUIRE_BENCH_DIAG") != "" {
-		for want := 1; want <= 3; want++ {
-			var ranks []int
-			for i, q := range qs {
-				if len(strings.Fields(q)) != want {
-					continue
-				}
-				lex := ix.Lexical(q, 1000000)
-				pos := map[string]int{}
-				for j, h := range lex {
-					pos[h.ID] = j
-				}
-				for _, id := range exactSem.top[i] {
-					if j, ok := pos[id]; ok {
-						ranks = append(ranks, j)
-					} else {
-						ranks = append(ranks, -1)
-					}
-				}
-			}
-			sort.Ints(ranks)
-			none := 0
-			for _, r := range ranks {
-				if r < 0 {
-					none++
-				}
-			}
-			rest := ranks[none:]
-			fmt.Fprintf(os.Stderr, "diag %d words: of %d exact top-10 docs, %d contain no query term; BM25 rank of the rest: p25 %d p50 %d p75 %d p90 %d p95 %d max %d\n", want,
-				len(ranks), none, rest[len(rest)/4], rest[len(rest)/2], rest[len(rest)*3/4], rest[len(rest)*9/10], rest[len(rest)*95/100], rest[len(rest)-1])
-		}
+		lexicalRanks(ix, qs, exactSem.top)
 	}
 	enc := json.NewEncoder(os.Stdout)
 	emit := func(name string, r timed, ref timed) error {
@@ -235,4 +206,37 @@ func run(qs []string, f func(string) []search.Hit) timed {
 	sort.Float64s(lat)
 	r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	return r
+}
+
+// lexicalRanks prints, by query length, where the exact semantic top 10
+// (exact) stands in BM25's ranking of each query: how deep lexical
+// candidates would have to go to hold it.
+func lexicalRanks(ix *search.Index, qs []string, exact [][]string) {
+	for words := 1; words <= 3; words++ {
+		var ranks []int
+		none := 0
+		for i, q := range qs {
+			if len(strings.Fields(q)) != words {
+				continue
+			}
+			pos := map[string]int{}
+			for j, h := range ix.Lexical(q, 1000000) {
+				pos[h.ID] = j
+			}
+			for _, id := range exact[i] {
+				if j, ok := pos[id]; ok {
+					ranks = append(ranks, j)
+				} else {
+					none++
+				}
+			}
+		}
+		if len(ranks) == 0 {
+			continue
+		}
+		sort.Ints(ranks)
+		at := func(f float64) int { return ranks[int(f*float64(len(ranks)-1))] }
+		fmt.Fprintf(os.Stderr, "%d-word queries: of the exact top-10 papers %d contain no query word; BM25 rank of the rest: p25 %d, p50 %d, p75 %d, p90 %d, max %d\n",
+			words, none, at(0.25), at(0.5), at(0.75), at(0.9), at(1))
+	}
 }

@@ -151,7 +151,6 @@ func TestNearSeeds(t *testing.T) {
 		near += count(vi.near[id])
 		bm25 += count(vi.seeds[id])
 	}
-	t.Logf("near %d, bm25 %d, of %d", near, bm25, want)
 	if r := float64(near) / float64(want); r < 0.95 {
 		t.Errorf("the words' nearest papers hold %.3f of their exact nearest", r)
 	}
