@@ -191,10 +191,20 @@ func parseRateLimit(v string) (left int, reset time.Duration, ok bool) {
 		case "r", "remaining":
 			left = n
 		case "t", "reset":
-			reset = min(time.Duration(n)*time.Second, 15*time.Minute)
+			reset = seconds(n, 15*time.Minute)
 		}
 	}
 	return left, reset, left >= 0
+}
+
+// seconds is n seconds, at most limit: a server's number of seconds can be
+// any size, and time.Duration(n)*time.Second wraps to a negative wait past
+// 292 years (found by FuzzRateLimit: t=2001700000000).
+func seconds(n int, limit time.Duration) time.Duration {
+	if n >= int(limit/time.Second) {
+		return limit
+	}
+	return time.Duration(n) * time.Second
 }
 
 // parseRetryAfter reads seconds or an HTTP date; 0 when absent or invalid.
@@ -203,7 +213,7 @@ func parseRetryAfter(v string) time.Duration {
 		return 0
 	}
 	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return max(time.Duration(n)*time.Second, time.Second)
+		return max(seconds(n, 24*time.Hour), time.Second) // the caller caps it at MaxRetryAfter
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(time.Until(t), time.Second)

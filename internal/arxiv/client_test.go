@@ -58,3 +58,28 @@ func FuzzRateLimit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRetryAfter: any Retry-After header parses without a panic to a wait
+// that is never negative, however many seconds it names (the client caps
+// it at MaxRetryAfter).
+func FuzzRetryAfter(f *testing.F) {
+	for _, s := range []string{"120", "0", "-5", "99999999999999", "Wed, 21 Oct 2015 07:28:00 GMT", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d := parseRetryAfter(s); d < 0 {
+			t.Fatalf("parseRetryAfter(%q) = %s", s, d)
+		}
+	})
+}
+
+// TestHugeWaits: a server naming more seconds than a Duration holds gets
+// the longest wait, not a negative one.
+func TestHugeWaits(t *testing.T) {
+	if d := parseRetryAfter("99999999999999"); d != 24*time.Hour {
+		t.Errorf("Retry-After: 99999999999999 = %s, want 24h", d)
+	}
+	if _, reset, _ := parseRateLimit("r=0;t=2001700000000"); reset != 15*time.Minute {
+		t.Errorf("t=2001700000000: reset %s, want 15m", reset)
+	}
+}
