@@ -14,8 +14,8 @@ import (
 // snapshotMagic starts a snapshot file; the number is the format version.
 // v6 adds each word's nearest papers (nearSeeds: a wide walk per word,
 // minutes at 2.7 M papers, so stored rather than recomputed); a v5 or
-// older snapshot is read without them, and its queries walk as they did
-// until the next training. v5 marks the semantic model's weighting
+// older snapshot is read without them, its queries walk as they did, and
+// the first sync finds them (findNear). v5 marks the semantic model's weighting
 // (log-entropy, or the TF-IDF of a model trained before); v4 holds the vectors in half precision, v3 in
 // float32; both are still read, their models as TF-IDF ones, so an upgrade
 // does not retrain (the next training, when the corpus has doubled, moves

@@ -231,3 +231,64 @@ func TestOldSnapshotsStillLoad(t *testing.T) {
 		t.Error("a model trained now should be log-entropy, and answer differently")
 	}
 }
+
+// TestUpgradeFindsNearestPapers: an instance that restarts on a v5
+// snapshot gets the words' nearest papers at its first sync, without
+// retraining, and its next save stores them.
+func TestUpgradeFindsNearestPapers(t *testing.T) {
+	withGraphsFrom(t, 50)
+	ctx := context.Background()
+	db := sqlitetest.MustOpen(t)
+	if _, err := db.UpsertPapers(ctx, topicPapers(120, 3, "p")); err != nil {
+		t.Fatal(err)
+	}
+	ix := New(db)
+	if ok, err := ix.Load(filepath.Join("testdata", "snapshot-v5.idx")); !ok || err != nil {
+		t.Fatalf("Load = %v, %v", ok, err)
+	}
+	model := ix.sem
+	if err := ix.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ix.sem != model {
+		t.Fatal("the sync retrained the model")
+	}
+	if len(ix.vix.near) != len(model.words) || !reflect.DeepEqual(ix.vix.near, nearSeeds(model, ix.vix.g, ix.vix.seeds)) {
+		t.Fatalf("after the sync: nearest papers for %d of %d words, or not the ones a training finds", len(ix.vix.near), len(model.words))
+	}
+	path := filepath.Join(t.TempDir(), "search.idx")
+	if saved, err := ix.Persist(path, time.Hour); !saved || err != nil {
+		t.Fatalf("Persist = %v, %v: the lists found should be saved", saved, err)
+	}
+	back := New(db)
+	if ok, err := back.Load(path); !ok || err != nil || !reflect.DeepEqual(back.vix.near, ix.vix.near) {
+		t.Fatalf("reloaded: %v, %v, lists equal %v", ok, err, reflect.DeepEqual(back.vix.near, ix.vix.near))
+	}
+}
+
+// TestFindNearBesideWrites runs findNear, as a large instance does in the
+// background, while papers arrive and searches run (go test -race checks
+// the locking): the lists are installed, and every paper is searchable.
+func TestFindNearBesideWrites(t *testing.T) {
+	withGraphsFrom(t, 50)
+	ix := New(nil)
+	if ok, err := ix.Load(filepath.Join("testdata", "snapshot-v5.idx")); !ok || err != nil {
+		t.Fatalf("Load = %v, %v", ok, err)
+	}
+	ix.training.Store(true)
+	done := make(chan struct{})
+	go func() { ix.findNear(); close(done) }()
+	for i, p := range topicPapers(200, 8, "n") {
+		ix.Put(p)
+		if i%10 == 0 {
+			ix.Search("optimal transport qubit", 5)
+		}
+	}
+	<-done
+	if ix.training.Load() || len(ix.vix.near) != len(ix.sem.words) {
+		t.Fatalf("training flag %v, nearest papers for %d of %d words", ix.training.Load(), len(ix.vix.near), len(ix.sem.words))
+	}
+	if ix.Len() != 320 || len(ix.Semantic("protein docking", 5, 0)) != 5 {
+		t.Errorf("%d papers after the writes", ix.Len())
+	}
+}

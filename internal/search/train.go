@@ -188,9 +188,15 @@ const nearSeedEf = 2048
 // (docs/PERFORMANCE.md). Split over the CPUs.
 func nearSeeds(l *LSA, g *graph, bm [][]int32) [][]int32 {
 	out := make([][]int32, len(l.words))
-	parallel(len(l.words), func(lo, hi int) {
+	nearSeedsInto(out, l, g, bm, 0, len(l.words))
+	return out
+}
+
+// nearSeedsInto is nearSeeds for the words in [lo, hi), into out.
+func nearSeedsInto(out [][]int32, l *LSA, g *graph, bm [][]int32, lo, hi int) {
+	parallel(hi-lo, func(a, b int) {
 		q := make([]float32, l.Dim)
-		for id := lo; id < hi; id++ {
+		for id := lo + a; id < lo+b; id++ {
 			copy(q, l.termVec(int32(id)))
 			if !normalize(q) {
 				continue
@@ -204,5 +210,4 @@ func nearSeeds(l *LSA, g *graph, bm [][]int32) [][]int32 {
 			}
 		}
 	})
-	return out
 }
